@@ -1,0 +1,207 @@
+"""HTTP views for accounts: the signup hook and reading risk. Thin: validate, call, render."""
+
+from __future__ import annotations
+
+import re
+
+import phonenumbers
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts import selectors, services
+from accounts.auth import scope_required
+from accounts.models import Account, Band, Decision, Pathway, ScoreRecord, Status
+from accounts.pagination import page_size_from, paginate
+from riskscore.features.signup import SignupInput
+
+ACCOUNT_ID_PATTERN = r"^[A-Za-z0-9._:@-]{1,128}$"
+E164 = re.compile(r"^\+[1-9][0-9]{6,14}$")
+
+
+def utc(value) -> str | None:
+    return value.astimezone(timezone.UTC).isoformat().replace("+00:00", "Z") if value else None
+
+
+class StrictCharField(serializers.CharField):
+    """A string and nothing else: numbers and lists are refused, not coerced."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class ZonedDateTimeField(serializers.DateTimeField):
+    """RFC 3339 with a zone; naive times are refused rather than guessed."""
+
+    def to_internal_value(self, value):
+        if not isinstance(value, str):
+            self.fail("invalid", format="RFC 3339 with a zone, e.g. 2026-03-01T12:00:00Z")
+        parsed = super().to_internal_value(value)
+        if not re.search(r"(Z|[+-]\d{2}:?\d{2})$", value.strip(), re.IGNORECASE):
+            raise serializers.ValidationError("must carry a zone, e.g. 2026-03-01T12:00:00Z")
+        return parsed.astimezone(timezone.UTC)
+
+
+class SignupView(APIView):
+    permission_classes = [scope_required("signup")]
+
+    class InputSerializer(serializers.Serializer):
+        account_id = serializers.RegexField(ACCOUNT_ID_PATTERN, max_length=128)
+        email = serializers.EmailField(max_length=320)
+        pathway = serializers.ChoiceField(choices=Pathway.choices)
+        organization = StrictCharField(max_length=200, required=False, allow_blank=True, default="")
+        ip = serializers.IPAddressField()
+        user_agent = StrictCharField(max_length=1000, required=False, allow_blank=True, default="", trim_whitespace=False)
+        device_id = StrictCharField(max_length=200, required=False, allow_blank=True, default="")
+        payment_fingerprint = StrictCharField(max_length=200, required=False, allow_blank=True, default="")
+        phone = StrictCharField(max_length=16, required=False, allow_blank=True, default="")
+        country = StrictCharField(max_length=2, required=False, allow_blank=True, default="")
+        created_at = ZonedDateTimeField(required=False)
+
+        def validate_phone(self, value: str) -> str:
+            if value and not E164.match(value):
+                raise serializers.ValidationError("must be E.164, e.g. +14155550100")
+            return value
+
+        def validate_country(self, value: str) -> str:
+            if value and value.upper() not in phonenumbers.SUPPORTED_REGIONS:
+                raise serializers.ValidationError("must be an ISO 3166-1 alpha-2 code, e.g. US")
+            return value.upper()
+
+    class OutputSerializer(serializers.Serializer):
+        account_id = serializers.CharField()
+        score = serializers.FloatField()
+        band = serializers.ChoiceField(choices=Band.choices)
+        decision = serializers.ChoiceField(choices=Decision.choices)
+        verification = serializers.ListField(child=serializers.CharField())
+        reasons = serializers.ListField(child=serializers.DictField())
+        cluster_id = serializers.CharField(allow_null=True)
+        model_version = serializers.CharField()
+
+    @extend_schema(request=InputSerializer, responses={201: OutputSerializer, 200: OutputSerializer})
+    def post(self, request):
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        given = "created_at" in data
+        data.setdefault("created_at", timezone.now())
+        result = services.register_signup(signup=SignupInput(**data), created_at_given=given)
+        record = result.record
+        body = {
+            "account_id": result.account.account_id,
+            "score": record.score,
+            "band": record.band,
+            "decision": record.decision,
+            "verification": record.verification,
+            "reasons": record.reasons,
+            "cluster_id": result.account.cluster_id,
+            "model_version": record.model_version,
+        }
+        return Response(body, status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK)
+
+
+def account_body(account: Account) -> dict:
+    return {
+        "account_id": account.account_id,
+        "pathway": account.pathway,
+        "status": account.status,
+        "score": account.score,
+        "band": account.band,
+        "decision": account.decision,
+        "reasons": account.reasons,
+        "cluster_id": account.cluster_id,
+        "model_version": account.model_version,
+        "scored_at": utc(account.scored_at),
+        "evidence_through": utc(account.evidence_through),
+        "created_at": utc(account.created_at),
+    }
+
+
+def score_body(record: ScoreRecord) -> dict:
+    return {
+        "score": record.score,
+        "band": record.band,
+        "decision": record.decision,
+        "verification": record.verification,
+        "reasons": record.reasons,
+        "trigger": record.trigger,
+        "model_version": record.model_version,
+        "scored_at": utc(record.scored_at),
+        "evidence_through": utc(record.evidence_through),
+    }
+
+
+AccountSchema = inline_serializer(
+    "Account",
+    {
+        "account_id": serializers.CharField(),
+        "pathway": serializers.ChoiceField(choices=Pathway.choices),
+        "status": serializers.ChoiceField(choices=Status.choices),
+        "score": serializers.FloatField(),
+        "band": serializers.ChoiceField(choices=Band.choices),
+        "decision": serializers.ChoiceField(choices=Decision.choices),
+        "reasons": serializers.ListField(child=serializers.DictField()),
+        "cluster_id": serializers.CharField(allow_null=True),
+        "model_version": serializers.CharField(),
+        "scored_at": serializers.DateTimeField(),
+        "evidence_through": serializers.DateTimeField(allow_null=True),
+        "created_at": serializers.DateTimeField(),
+    },
+)
+
+
+class AccountDetailView(APIView):
+    permission_classes = [scope_required("read")]
+
+    @extend_schema(responses=AccountSchema)
+    def get(self, request, account_id: str):
+        return Response(account_body(selectors.get_account(account_id=account_id)))
+
+
+class AccountScoresView(APIView):
+    permission_classes = [scope_required("read")]
+
+    @extend_schema(responses=inline_serializer("ScoreRecord", {"score": serializers.FloatField()}, many=True))
+    def get(self, request, account_id: str):
+        account = selectors.get_account(account_id=account_id)
+        return Response([score_body(record) for record in selectors.score_history(account=account)])
+
+
+class AccountListView(APIView):
+    permission_classes = [scope_required("read")]
+
+    class FilterSerializer(serializers.Serializer):
+        band = serializers.ChoiceField(choices=Band.choices, required=False)
+        pathway = serializers.ChoiceField(choices=Pathway.choices, required=False)
+        decision = serializers.ChoiceField(choices=Decision.choices, required=False)
+        status = serializers.ChoiceField(choices=Status.choices, required=False)
+        cluster_id = serializers.CharField(max_length=64, required=False)
+        ordering = serializers.ChoiceField(
+            choices=[f"{sign}{field}" for field in selectors.ACCOUNT_ORDERINGS for sign in ("", "-")],
+            required=False,
+            default="-scored_at",
+        )
+        cursor = serializers.CharField(max_length=500, required=False)
+        page_size = serializers.CharField(required=False)
+
+    @extend_schema(parameters=[FilterSerializer], responses=AccountSchema)
+    def get(self, request):
+        params = self.FilterSerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        query = params.validated_data
+        page = paginate(
+            selectors.filtered_accounts(filters=query),
+            ordering=query["ordering"],
+            cursor=query.get("cursor"),
+            page_size=page_size_from(query.get("page_size")),
+        )
+        next_url = None
+        if page.next_cursor:
+            following = request.query_params.copy()
+            following["cursor"] = page.next_cursor
+            next_url = request.build_absolute_uri(f"{request.path}?{following.urlencode()}")
+        return Response({"results": [account_body(a) for a in page.items], "next": next_url})

@@ -1,0 +1,189 @@
+"""Accounts, the identifiers they were seen with, their scores and decisions.
+
+Signup attributes are kept as given (analysts need them); the reuse index
+(IdentifierSighting) holds only keyed hashes of identifiers.
+"""
+
+from django.db import models
+from django.db.models import Q
+
+
+class Pathway(models.TextChoices):
+    EDUCATION = "education"
+    RESEARCH = "research"
+    STARTUP = "startup"
+    STANDARD = "standard"
+    ENTERPRISE = "enterprise"
+
+
+class Band(models.TextChoices):
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+    CRITICAL = "critical"
+
+
+class Decision(models.TextChoices):
+    ALLOW = "allow"
+    VERIFY = "verify"
+    REVIEW = "review"
+    DENY = "deny"
+
+
+class Status(models.TextChoices):
+    ACTIVE = "active"
+    VERIFICATION_REQUIRED = "verification_required"
+    LIMITED = "limited"
+    SUSPENDED = "suspended"
+    BANNED = "banned"
+
+
+class Label(models.TextChoices):
+    ABUSIVE = "abusive"
+    LEGITIMATE = "legitimate"
+
+
+class Trigger(models.TextChoices):
+    SIGNUP = "signup"
+    USAGE = "usage"
+    CLUSTER = "cluster"
+    PERIODIC = "periodic"
+    DECISION = "decision"
+    MANUAL = "manual"
+
+
+class ApiKey(models.Model):
+    """A caller's key. Only its SHA-256 is stored; `prefix` identifies it in logs."""
+
+    name = models.CharField(max_length=100)
+    prefix = models.CharField(max_length=12)
+    key_hash = models.CharField(max_length=64, unique=True)
+    scopes = models.JSONField(default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+
+class Account(models.Model):
+    account_id = models.CharField(max_length=128, unique=True)
+    pathway = models.CharField(max_length=16, choices=Pathway.choices)
+    email = models.CharField(max_length=320)
+    email_normalized = models.CharField(max_length=320)
+    organization = models.CharField(max_length=200, blank=True)
+    ip = models.GenericIPAddressField()
+    user_agent = models.TextField(blank=True)
+    device_id = models.CharField(max_length=200, blank=True)
+    payment_fingerprint = models.CharField(max_length=200, blank=True)
+    phone = models.CharField(max_length=20, blank=True)
+    country = models.CharField(max_length=2, blank=True)
+    created_at = models.DateTimeField(help_text="Signup time, event time.")
+
+    status = models.CharField(max_length=24, choices=Status.choices, default=Status.ACTIVE)
+    label = models.CharField(max_length=16, choices=Label.choices, null=True, blank=True)
+    label_source = models.CharField(max_length=100, blank=True)
+    cluster_id = models.CharField(max_length=64, null=True, blank=True)
+
+    # The current score (the latest ScoreRecord, denormalised for reads and filters).
+    score = models.FloatField()
+    band = models.CharField(max_length=16, choices=Band.choices)
+    decision = models.CharField(max_length=16, choices=Decision.choices)
+    reasons = models.JSONField(default=list)
+    model_version = models.CharField(max_length=100)
+    scored_at = models.DateTimeField()
+    evidence_through = models.DateTimeField(null=True, blank=True)
+
+    # The signup's feature values as scored: the training data of the next model.
+    signup_features = models.JSONField(default=dict)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["scored_at", "id"], name="account_order_scored_at"),
+            models.Index(fields=["score", "id"], name="account_order_score"),
+            models.Index(fields=["created_at", "id"], name="account_order_created_at"),
+            models.Index(fields=["label", "created_at"], name="account_labelled_by_time"),
+            models.Index(fields=["cluster_id"], name="account_by_cluster"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(score__gte=0) & Q(score__lte=1), name="account_score_is_probability"),
+        ]
+
+    def __str__(self) -> str:
+        return self.account_id
+
+
+class ScoreRecord(models.Model):
+    """One scoring of an account: the history behind Account's current score."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="scores")
+    trigger = models.CharField(max_length=16, choices=Trigger.choices)
+    score = models.FloatField()
+    band = models.CharField(max_length=16, choices=Band.choices)
+    decision = models.CharField(max_length=16, choices=Decision.choices)
+    verification = models.JSONField(default=list)
+    reasons = models.JSONField(default=list)
+    model_version = models.CharField(max_length=100)
+    scored_at = models.DateTimeField()
+    evidence_through = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["account", "-scored_at", "-id"], name="score_history_newest_first")]
+
+
+class IdentifierKind(models.IntegerChoices):
+    PAYMENT_FINGERPRINT = 1
+    DEVICE_ID = 2
+    IP = 3
+    IP_PREFIX = 4
+    EMAIL_DOMAIN = 5
+    ORGANIZATION = 6
+    EMAIL_NORMALIZED = 7
+    PHONE = 8
+    # A /24 (or /48) seen with an academic email: counts how institutional a network is.
+    ACADEMIC_IP_PREFIX = 9
+
+
+class IdentifierSighting(models.Model):
+    """An account seen with an identifier at an event time (the reuse index)."""
+
+    kind = models.SmallIntegerField(choices=IdentifierKind.choices)
+    value_key = models.BigIntegerField(help_text="Keyed 64-bit hash of the canonical identifier.")
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="sightings")
+    seen_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["kind", "value_key", "seen_at"], name="sighting_reuse_window")]
+
+
+class AuditEntry(models.Model):
+    """Who did what, when: decisions, actions, key creation, model activation."""
+
+    actor = models.CharField(max_length=200)
+    action = models.CharField(max_length=64)
+    object_type = models.CharField(max_length=32)
+    object_id = models.CharField(max_length=128)
+    detail = models.JSONField(default=dict)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["object_type", "object_id", "-at"], name="audit_by_object")]
+
+
+class AnalystDecision(models.Model):
+    """A label and/or action given to an account by an analyst (or the simulator's ground truth)."""
+
+    class Action(models.TextChoices):
+        NONE = "none"
+        VERIFY = "verify"
+        LIMIT = "limit"
+        SUSPEND = "suspend"
+        BAN = "ban"
+        RESTORE = "restore"
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="decisions")
+    label = models.CharField(max_length=16, choices=Label.choices, null=True, blank=True)
+    action = models.CharField(max_length=16, choices=Action.choices, default=Action.NONE)
+    note = models.TextField(blank=True)
+    actor = models.CharField(max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)

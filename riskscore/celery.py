@@ -1,0 +1,58 @@
+"""The Celery app: `celery -A riskscore worker` and `celery -A riskscore beat`.
+
+Configuration comes from Django settings (CELERY_*). The default broker is
+kombu's filesystem transport under var/broker, so a real worker runs with no server.
+"""
+
+from __future__ import annotations
+
+import os
+
+from celery import Celery
+from celery.signals import worker_process_init
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "riskscore.settings")
+
+app = Celery("riskscore")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+
+
+def _configure_filesystem_broker() -> None:
+    from django.conf import settings
+
+    if not settings.CELERY_BROKER_URL.startswith("filesystem://"):
+        return
+    folder = settings.CELERY_BROKER_FOLDER
+    for sub in ("queue", "processed"):
+        (folder / sub).mkdir(parents=True, exist_ok=True)
+    app.conf.broker_transport_options = {
+        "data_folder_in": str(folder / "queue"),
+        "data_folder_out": str(folder / "queue"),
+        "processed_folder": str(folder / "processed"),
+        "store_processed": False,
+    }
+
+
+_configure_filesystem_broker()
+app.conf.update(
+    task_acks_late=True,
+    task_reject_on_worker_lost=True,
+    worker_prefetch_multiplier=1,
+    task_ignore_result=True,  # job state and results are in the database (riskscore.models.Job)
+    task_serializer="json",
+    accept_content=["json"],
+    broker_connection_retry_on_startup=True,
+)
+app.autodiscover_tasks(["riskscore", "accounts"])
+
+
+@worker_process_init.connect
+def load_models_after_fork(**_kwargs) -> None:
+    """Load LightGBM boosters in each pool child, after the fork: one loaded before it can hang."""
+    from riskscore import registry
+
+    registry.active_models.clear()
+    try:
+        registry.active_model("signup")
+    except registry.NoActiveModel:
+        pass

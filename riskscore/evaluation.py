@@ -1,0 +1,41 @@
+"""Model metrics that matter to a trust-and-safety team: ranking, recall at a tolerable false-positive rate."""
+
+from __future__ import annotations
+
+import numpy as np
+from sklearn.metrics import brier_score_loss, roc_auc_score, roc_curve
+
+FALSE_POSITIVE_BUDGET = 0.01
+
+
+def recall_at_fpr(labels: np.ndarray, scores: np.ndarray, fpr_budget: float = FALSE_POSITIVE_BUDGET) -> float | None:
+    """Share of abusive accounts caught while flagging at most `fpr_budget` of legitimate ones."""
+    if labels.min() == labels.max():
+        return None
+    fpr, tpr, _ = roc_curve(labels, scores)
+    return float(tpr[fpr <= fpr_budget].max())
+
+
+def binary_metrics(labels: np.ndarray, scores: np.ndarray) -> dict:
+    labels = np.asarray(labels, dtype=int)
+    scores = np.asarray(scores, dtype=float)
+    both = labels.size and labels.min() != labels.max()
+    return {
+        "n": int(labels.size),
+        "abusive": int(labels.sum()),
+        "auc": round(float(roc_auc_score(labels, scores)), 4) if both else None,
+        "recall_at_1pct_fpr": _round(recall_at_fpr(labels, scores)) if both else None,
+        "brier": round(float(brier_score_loss(labels, scores)), 4) if labels.size else None,
+    }
+
+
+def metrics_by_group(labels: np.ndarray, scores: np.ndarray, groups: np.ndarray) -> dict:
+    overall = binary_metrics(labels, scores)
+    overall["by_pathway"] = {
+        str(group): binary_metrics(labels[groups == group], scores[groups == group]) for group in np.unique(groups)
+    }
+    return overall
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)

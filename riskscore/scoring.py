@@ -1,0 +1,38 @@
+"""Where features meet the model: one call gives the calibrated score and its reasons.
+
+LightGBM's TreeSHAP contributions (pred_contrib) sum to the raw margin, so one
+pred_contrib call yields both the score and the per-feature attribution.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from riskscore import registry
+from riskscore.reasons import Reason, explain
+
+
+@dataclass(frozen=True, slots=True)
+class Score:
+    probability: float
+    raw_margin: float
+    reasons: list[Reason]
+    model_version: str
+
+
+def score_features(features: dict[str, float], *, kind: str) -> Score:
+    model = registry.active_model(kind)
+    row = np.array([[features.get(name, math.nan) for name in model.feature_names]], dtype=np.float64)
+    # num_threads=1: a Booster loaded from text ignores its params, and every worker would spin on every core.
+    contributions = model.booster.predict(row, pred_contrib=True, num_threads=1)[0]
+    raw_margin = float(contributions.sum())
+    by_feature = dict(zip(model.feature_names, contributions[:-1].tolist(), strict=True))
+    return Score(
+        probability=round(float(model.calibrate(raw_margin)), 6),
+        raw_margin=raw_margin,
+        reasons=explain(by_feature, features),
+        model_version=model.version,
+    )

@@ -1,0 +1,21 @@
+"""Celery tasks: thin wrappers that take ids and call service functions."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from riskscore import jobs, training
+from riskscore.models import Job
+
+
+def _train(params: dict) -> dict:
+    model = training.train_signup_model(activate=bool(params.get("activate")))
+    return {"models": [{"version": model.version, "kind": model.kind, "status": model.status, "metrics": model.metrics}]}
+
+
+JOB_HANDLERS = {Job.Kind.TRAIN: _train}
+
+
+@shared_task(acks_late=True, autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=5)
+def run_job(job_id: str) -> None:
+    jobs.run(job_id, JOB_HANDLERS)

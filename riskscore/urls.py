@@ -1,0 +1,37 @@
+"""URL routes. Every API path works with or without a trailing slash, without redirects."""
+
+from django.contrib import admin
+from django.urls import path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from accounts import api as accounts_api
+from riskscore import api as engine_api
+from riskscore import views
+
+ACCOUNT_ID = r"(?P<account_id>[^/]{1,300})"
+
+
+def api(pattern: str, view, name: str):
+    return re_path(rf"^api/v1/{pattern}/?$", view, name=name)
+
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
+    path("metrics", views.metrics_view, name="metrics"),
+    api("schema", SpectacularAPIView.as_view(), "schema"),
+    api("docs", SpectacularSwaggerView.as_view(url_name="schema"), "docs"),
+    api("signups", accounts_api.SignupView.as_view(), "signups"),
+    api("accounts", accounts_api.AccountListView.as_view(), "account-list"),
+    api(rf"accounts/{ACCOUNT_ID}/scores", accounts_api.AccountScoresView.as_view(), "account-scores"),
+    api(rf"accounts/{ACCOUNT_ID}", accounts_api.AccountDetailView.as_view(), "account-detail"),
+    api("models", engine_api.ModelListView.as_view(), "model-list"),
+    api(r"models/(?P<version>[^/]+)/activate", engine_api.ModelActivateView.as_view(), "model-activate"),
+    api("models/train", engine_api.TrainView.as_view(), "model-train"),
+    api(r"jobs/(?P<job_id>[^/]+)", engine_api.JobDetailView.as_view(), "job-detail"),
+    path("admin/", admin.site.urls),
+]
+
+handler404 = "accounts.errors.json_not_found"
+handler500 = "accounts.errors.json_server_error"
+handler400 = "accounts.errors.json_bad_request"
