@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC
 
 import phonenumbers
 from django.utils import timezone
@@ -22,7 +23,7 @@ E164 = re.compile(r"^\+[1-9][0-9]{6,14}$")
 
 
 def utc(value) -> str | None:
-    return value.astimezone(timezone.UTC).isoformat().replace("+00:00", "Z") if value else None
+    return value.astimezone(UTC).isoformat().replace("+00:00", "Z") if value else None
 
 
 class StrictCharField(serializers.CharField):
@@ -43,7 +44,7 @@ class ZonedDateTimeField(serializers.DateTimeField):
         parsed = super().to_internal_value(value)
         if not re.search(r"(Z|[+-]\d{2}:?\d{2})$", value.strip(), re.IGNORECASE):
             raise serializers.ValidationError("must carry a zone, e.g. 2026-03-01T12:00:00Z")
-        return parsed.astimezone(timezone.UTC)
+        return parsed.astimezone(UTC)
 
 
 class SignupView(APIView):
@@ -55,7 +56,9 @@ class SignupView(APIView):
         pathway = serializers.ChoiceField(choices=Pathway.choices)
         organization = StrictCharField(max_length=200, required=False, allow_blank=True, default="")
         ip = serializers.IPAddressField()
-        user_agent = StrictCharField(max_length=1000, required=False, allow_blank=True, default="", trim_whitespace=False)
+        user_agent = StrictCharField(
+            max_length=1000, required=False, allow_blank=True, default="", trim_whitespace=False
+        )
         device_id = StrictCharField(max_length=200, required=False, allow_blank=True, default="")
         payment_fingerprint = StrictCharField(max_length=200, required=False, allow_blank=True, default="")
         phone = StrictCharField(max_length=16, required=False, allow_blank=True, default="")

@@ -73,7 +73,7 @@ def register_signup(*, signup: SignupInput, created_at_given: bool = True) -> Si
                 reasons=reasons,
                 model_version=score.model_version,
                 scored_at=timezone.now(),
-                signup_features=evidence.features,
+                signup_features=evidence.features_for_storage(),
             )
             record_sightings(evidence.identifiers, account_id=account.pk, at=signup.created_at)
             record = ScoreRecord.objects.create(

@@ -10,7 +10,9 @@ from django.conf import settings
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest, multiprocess
 from prometheus_client import REGISTRY as DEFAULT_REGISTRY
 
-SIGNUPS_SCORED = Counter("riskscore_signups_scored_total", "Signups scored, by pathway and decision.", ["pathway", "decision"])
+SIGNUPS_SCORED = Counter(
+    "riskscore_signups_scored_total", "Signups scored, by pathway and decision.", ["pathway", "decision"]
+)
 REQUEST_SECONDS = Histogram(
     "riskscore_request_seconds",
     "API request latency at the server.",

@@ -64,8 +64,10 @@ REASON_CODES: tuple[ReasonCode, ...] = (
     ReasonCode(
         "reused_email_address",
         ("same_email_accounts_7d", "email_was_rewritten"),
-        lambda f: f"the same mailbox (after removing dots and +tags) is on {_n(f['same_email_accounts_7d'])} other "
-        "accounts in 7 days",
+        lambda f: (
+            f"the same mailbox (after removing dots and +tags) is on {_n(f['same_email_accounts_7d'])} other "
+            "accounts in 7 days"
+        ),
     ),
     ReasonCode(
         "reused_phone",
@@ -75,18 +77,22 @@ REASON_CODES: tuple[ReasonCode, ...] = (
     ReasonCode(
         "email_domain_class",
         ("email_domain_academic", "email_domain_disposable", "email_domain_free"),
-        lambda f: "disposable email domain"
-        if f["email_domain_disposable"]
-        else "academic email domain"
-        if f["email_domain_academic"]
-        else "free webmail domain"
-        if f["email_domain_free"]
-        else "company or custom email domain",
+        lambda f: (
+            "disposable email domain"
+            if f["email_domain_disposable"]
+            else "academic email domain"
+            if f["email_domain_academic"]
+            else "free webmail domain"
+            if f["email_domain_free"]
+            else "company or custom email domain"
+        ),
     ),
     ReasonCode(
         "academic_lookalike_domain",
         ("email_academic_lookalike",),
-        _flag("email domain imitates a university's", "email domain imitates no university", "email_academic_lookalike"),
+        _flag(
+            "email domain imitates a university's", "email domain imitates no university", "email_academic_lookalike"
+        ),
     ),
     ReasonCode(
         "email_local_part_shape",
@@ -97,17 +103,21 @@ REASON_CODES: tuple[ReasonCode, ...] = (
             "email_local_randomness",
             "email_local_has_separator",
         ),
-        lambda f: f"email name looks {'generated' if f['email_local_randomness'] >= 0.5 else 'like a person'}"
-        f" ({int(f['email_local_length'])} characters, {int(f['email_local_digit_count'])} digits)",
+        lambda f: (
+            f"email name looks {'generated' if f['email_local_randomness'] >= 0.5 else 'like a person'}"
+            f" ({int(f['email_local_length'])} characters, {int(f['email_local_digit_count'])} digits)"
+        ),
     ),
     ReasonCode(
         "organization_mismatch",
         ("organization_missing", "organization_claims_academic", "organization_domain_match"),
-        lambda f: "no organization claimed"
-        if f["organization_missing"]
-        else "claimed organization matches the email domain"
-        if f["organization_domain_match"] >= 0.75
-        else "claimed organization does not match the email domain",
+        lambda f: (
+            "no organization claimed"
+            if f["organization_missing"]
+            else "claimed organization matches the email domain"
+            if f["organization_domain_match"] >= 0.75
+            else "claimed organization does not match the email domain"
+        ),
     ),
     ReasonCode(
         "pathway_email_mismatch",
@@ -121,9 +131,11 @@ REASON_CODES: tuple[ReasonCode, ...] = (
     ReasonCode(
         "campus_network",
         ("ip_prefix_academic_share_7d",),
-        lambda f: "network with no recent signups"
-        if math.isnan(f["ip_prefix_academic_share_7d"])
-        else f"{f['ip_prefix_academic_share_7d']:.0%} of this network's recent signups used an academic email",
+        lambda f: (
+            "network with no recent signups"
+            if math.isnan(f["ip_prefix_academic_share_7d"])
+            else f"{f['ip_prefix_academic_share_7d']:.0%} of this network's recent signups used an academic email"
+        ),
     ),
     ReasonCode(
         "cloud_or_hosting_ip",
@@ -133,36 +145,45 @@ REASON_CODES: tuple[ReasonCode, ...] = (
     ReasonCode(
         "automation_user_agent",
         ("user_agent_missing", "user_agent_headless", "user_agent_automation"),
-        lambda f: "no user agent"
-        if f["user_agent_missing"]
-        else "headless browser"
-        if f["user_agent_headless"]
-        else "scripted HTTP client"
-        if f["user_agent_automation"]
-        else "ordinary browser",
+        lambda f: (
+            "no user agent"
+            if f["user_agent_missing"]
+            else "headless browser"
+            if f["user_agent_headless"]
+            else "scripted HTTP client"
+            if f["user_agent_automation"]
+            else "ordinary browser"
+        ),
     ),
     ReasonCode(
         "missing_device_or_payment",
         ("device_missing", "payment_missing"),
-        lambda f: ", ".join(
-            part
-            for part, missing in (("no device fingerprint", f["device_missing"]), ("no payment method", f["payment_missing"]))
-            if missing
-        )
-        or "device fingerprint and payment method present",
+        lambda f: (
+            ", ".join(
+                part
+                for part, missing in (
+                    ("no device fingerprint", f["device_missing"]),
+                    ("no payment method", f["payment_missing"]),
+                )
+                if missing
+            )
+            or "device fingerprint and payment method present"
+        ),
     ),
     ReasonCode(
         "phone_risk",
         ("phone_missing", "phone_invalid", "phone_voip", "phone_region_mismatch"),
-        lambda f: "no phone"
-        if f["phone_missing"]
-        else "invalid phone number"
-        if f["phone_invalid"]
-        else "VoIP phone number"
-        if f["phone_voip"]
-        else "phone from another country than declared"
-        if f["phone_region_mismatch"]
-        else "ordinary phone number",
+        lambda f: (
+            "no phone"
+            if f["phone_missing"]
+            else "invalid phone number"
+            if f["phone_invalid"]
+            else "VoIP phone number"
+            if f["phone_voip"]
+            else "phone from another country than declared"
+            if f["phone_region_mismatch"]
+            else "ordinary phone number"
+        ),
     ),
     ReasonCode("signup_pathway", ("pathway_code",), lambda f: "signup pathway"),
 )

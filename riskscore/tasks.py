@@ -10,7 +10,9 @@ from riskscore.models import Job
 
 def _train(params: dict) -> dict:
     model = training.train_signup_model(activate=bool(params.get("activate")))
-    return {"models": [{"version": model.version, "kind": model.kind, "status": model.status, "metrics": model.metrics}]}
+    return {
+        "models": [{"version": model.version, "kind": model.kind, "status": model.status, "metrics": model.metrics}]
+    }
 
 
 JOB_HANDLERS = {Job.Kind.TRAIN: _train}

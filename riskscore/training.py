@@ -64,7 +64,7 @@ def labelled_signups() -> TrainingSet:
     )
     features, labels, pathways = [], [], []
     for stored, label, pathway in rows.iterator(chunk_size=5000):
-        features.append([stored.get(name, math.nan) for name in SIGNUP_FEATURES])
+        features.append([math.nan if stored.get(name) is None else stored[name] for name in SIGNUP_FEATURES])
         labels.append(label == Label.ABUSIVE)
         pathways.append(pathway)
     return TrainingSet(np.asarray(features, dtype=float), np.asarray(labels, dtype=int), np.asarray(pathways))

@@ -11,6 +11,7 @@ export PROMETHEUS_MULTIPROC_DIR="${PROMETHEUS_MULTIPROC_DIR:-$PWD/var/prometheus
 rm -rf "$PROMETHEUS_MULTIPROC_DIR" && mkdir -p "$PROMETHEUS_MULTIPROC_DIR"
 
 $PY manage.py migrate --noinput
+$PY manage.py collectstatic --noinput -v0
 $PY manage.py install_baseline
 if [ ! -f var/.demo-data-loaded ]; then
   $PY manage.py simulate --accounts "${DEMO_ACCOUNTS:-3000}" --seed 1 && touch var/.demo-data-loaded

@@ -7,7 +7,6 @@ from rest_framework.test import APIClient
 
 from accounts.auth import create_api_key
 from riskscore import policy, registry
-
 from tests.builders import next_id
 
 

@@ -88,6 +88,10 @@ class SignupEvidence:
     identifiers: list[Identifier]
     email_normalized: str
 
+    def features_for_storage(self) -> dict[str, float | None]:
+        """JSON has no NaN: a missing value is stored as null."""
+        return {name: None if math.isnan(value) else value for name, value in self.features.items()}
+
 
 def extract_signup_features(signup: SignupInput) -> SignupEvidence:
     local, _, domain_name = signup.email.rpartition("@")

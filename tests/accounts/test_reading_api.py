@@ -60,7 +60,9 @@ def test_score_history_is_newest_first_and_begins_with_signup(read_client, regis
 
 
 def test_pages_cover_every_account_once_even_with_tied_scores(read_client, registered):
-    ids = {registered(account_id=f"page_{i}", created_at=f"2026-03-0{1 + i % 3}T10:00:00Z").account_id for i in range(7)}
+    ids = {
+        registered(account_id=f"page_{i}", created_at=f"2026-03-0{1 + i % 3}T10:00:00Z").account_id for i in range(7)
+    }
     seen, url = [], "/api/v1/accounts?page_size=2&ordering=created_at"
     while url:
         body = read_client.get(url).json()

@@ -18,7 +18,12 @@ class Command(BaseCommand):
             key, raw_key = create_api_key(name=name, scopes=[s.strip() for s in scopes.split(",") if s.strip()])
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
-        record_audit(actor="cli", action="create_api_key", object_type="api_key", object_id=key.prefix,
-                     detail={"name": name, "scopes": key.scopes})
+        record_audit(
+            actor="cli",
+            action="create_api_key",
+            object_type="api_key",
+            object_id=key.prefix,
+            detail={"name": name, "scopes": key.scopes},
+        )
         self.stdout.write(f"created key '{name}' with scopes {','.join(key.scopes)} (prefix {key.prefix})")
         self.stdout.write(raw_key)
