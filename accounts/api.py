@@ -1,4 +1,4 @@
-"""HTTP views for accounts: the signup hook and reading risk. Thin: validate, call, render."""
+"""HTTP views for accounts: the signup hook, reading risk, analysts' decisions. Thin: validate, call, render."""
 
 from __future__ import annotations
 
@@ -14,7 +14,8 @@ from rest_framework.views import APIView
 
 from accounts import selectors, services
 from accounts.auth import scope_required
-from accounts.models import Account, Band, Decision, Pathway, ScoreRecord, Status
+from accounts.errors import NotFound
+from accounts.models import Account, AnalystDecision, Band, Decision, Label, Pathway, ScoreRecord, Status
 from accounts.pagination import page_size_from, paginate
 from riskscore.features.signup import SignupInput
 
@@ -208,3 +209,72 @@ class AccountListView(APIView):
             following["cursor"] = page.next_cursor
             next_url = request.build_absolute_uri(f"{request.path}?{following.urlencode()}")
         return Response({"results": [account_body(a) for a in page.items], "next": next_url})
+
+
+class DecisionFields(serializers.Serializer):
+    label = serializers.ChoiceField(choices=Label.choices, allow_null=True, required=False, default=None)
+    action = serializers.ChoiceField(choices=AnalystDecision.Action.choices, required=False, default="none")
+    note = StrictCharField(max_length=5000, required=False, allow_blank=True, default="")
+
+
+def decision_body(decision: AnalystDecision) -> dict:
+    return {
+        "account_id": decision.account.account_id,
+        "label": decision.label,
+        "action": decision.action,
+        "note": decision.note,
+        "actor": decision.actor,
+        "status": decision.account.status,
+        "created_at": utc(decision.created_at),
+    }
+
+
+class AccountDecisionView(APIView):
+    permission_classes = [scope_required("review")]
+
+    @extend_schema(
+        request=DecisionFields, responses={201: inline_serializer("Decision", {"label": serializers.CharField()})}
+    )
+    def post(self, request, account_id: str):
+        fields = DecisionFields(data=request.data)
+        fields.is_valid(raise_exception=True)
+        decision = services.record_decision(
+            decision=services.DecisionInput(account_id=account_id, **fields.validated_data), actor=request.user.actor
+        )
+        return Response(decision_body(decision), status=status.HTTP_201_CREATED)
+
+
+MAX_BULK_DECISIONS = 1000
+
+
+class BulkDecisionView(APIView):
+    permission_classes = [scope_required("review")]
+
+    class InputSerializer(serializers.Serializer):
+        decisions = serializers.ListField(child=serializers.DictField(), max_length=MAX_BULK_DECISIONS)
+
+    class ItemSerializer(DecisionFields):
+        account_id = serializers.RegexField(ACCOUNT_ID_PATTERN, max_length=128)
+
+    @extend_schema(
+        request=InputSerializer,
+        responses={201: inline_serializer("BulkDecisions", {"accepted": serializers.IntegerField()})},
+    )
+    def post(self, request):
+        body = self.InputSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        accepted, rejected = 0, []
+        for index, item in enumerate(body.validated_data["decisions"]):
+            fields = self.ItemSerializer(data=item)
+            if not fields.is_valid():
+                rejected.append({"index": index, "error": "validation_error", "detail": str(dict(fields.errors))})
+                continue
+            try:
+                services.record_decision(
+                    decision=services.DecisionInput(**fields.validated_data), actor=request.user.actor
+                )
+            except NotFound as exc:
+                rejected.append({"index": index, "error": "unknown_account", "detail": exc.detail})
+                continue
+            accepted += 1
+        return Response({"accepted": accepted, "rejected": rejected}, status=status.HTTP_201_CREATED)

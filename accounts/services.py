@@ -1,4 +1,4 @@
-"""State changes on accounts: registering a signup (the hook) and everything it writes.
+"""State changes on accounts: registering a signup (the hook), and analysts' decisions.
 
 A signup is scored before its transaction opens, so the transaction holds locks
 only for the inserts; a repeat of the same signup returns what was stored.
@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from accounts.errors import Conflict
-from accounts.models import Account, ScoreRecord, Trigger
+from accounts.audit import record_audit
+from accounts.errors import Conflict, NotFound
+from accounts.models import Account, AnalystDecision, ScoreRecord, Status, Trigger
 from riskscore import metrics, policy
 from riskscore.features.reuse import record_sightings
 from riskscore.features.signup import SignupInput, extract_signup_features
@@ -104,3 +105,48 @@ def _repeat(account: Account, signup: SignupInput, created_at_given: bool) -> Si
         raise Conflict(f"account {signup.account_id} was registered with other values for: {', '.join(differing)}")
     record = account.scores.filter(trigger=Trigger.SIGNUP).order_by("scored_at", "id").first()
     return SignupResult(created=False, account=account, record=record)
+
+
+STATUS_FOR_ACTION = {
+    AnalystDecision.Action.VERIFY: Status.VERIFICATION_REQUIRED,
+    AnalystDecision.Action.LIMIT: Status.LIMITED,
+    AnalystDecision.Action.SUSPEND: Status.SUSPENDED,
+    AnalystDecision.Action.BAN: Status.BANNED,
+    AnalystDecision.Action.RESTORE: Status.ACTIVE,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class DecisionInput:
+    account_id: str
+    label: str | None
+    action: str
+    note: str
+
+
+def record_decision(*, decision: DecisionInput, actor: str) -> AnalystDecision:
+    """Store an analyst's label and action; the action sets the account's status before this returns."""
+    with transaction.atomic():
+        account = Account.objects.select_for_update().filter(account_id=decision.account_id).first()
+        if account is None:
+            raise NotFound(f"no account {decision.account_id}")
+        stored = AnalystDecision.objects.create(
+            account=account, label=decision.label, action=decision.action, note=decision.note, actor=actor
+        )
+        changed = []
+        if decision.label is not None:
+            account.label, account.label_source = decision.label, actor
+            changed += ["label", "label_source"]
+        if decision.action in STATUS_FOR_ACTION:
+            account.status = STATUS_FOR_ACTION[decision.action]
+            changed.append("status")
+        if changed:
+            account.save(update_fields=changed)
+        record_audit(
+            actor=actor,
+            action=f"decision:{decision.action}",
+            object_type="account",
+            object_id=account.account_id,
+            detail={"label": decision.label, "note": decision.note, "status": account.status},
+        )
+    return stored

@@ -50,9 +50,7 @@ app.autodiscover_tasks(["riskscore", "accounts"])
 def load_models_after_fork(**_kwargs) -> None:
     """Load LightGBM boosters in each pool child, after the fork: one loaded before it can hang."""
     from riskscore import registry
+    from riskscore.warmup import warm_up
 
     registry.active_models.clear()
-    try:
-        registry.active_model("signup")
-    except registry.NoActiveModel:
-        pass
+    warm_up()
