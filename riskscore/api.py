@@ -7,7 +7,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.api import utc
+from accounts.api import ACCOUNT_ID_PATTERN, utc
 from accounts.audit import record_audit
 from accounts.auth import scope_required
 from accounts.errors import NotFound
@@ -73,6 +73,29 @@ class TrainView(APIView):
         params = self.InputSerializer(data=request.data or {})
         params.is_valid(raise_exception=True)
         job = jobs.enqueue_job(kind=Job.Kind.TRAIN, params=params.validated_data)
+        return Response({"job_id": str(job.id)}, status=status.HTTP_202_ACCEPTED)
+
+
+class RescoreView(APIView):
+    permission_classes = [scope_required("admin")]
+
+    class InputSerializer(serializers.Serializer):
+        account_ids = serializers.ListField(
+            child=serializers.RegexField(ACCOUNT_ID_PATTERN, max_length=128), required=False, max_length=100_000
+        )
+        all = serializers.BooleanField(required=False, default=False)
+
+        def validate(self, data):
+            if data["all"] == ("account_ids" in data):
+                raise serializers.ValidationError("give either account_ids or all: true")
+            return data
+
+    @extend_schema(request=InputSerializer, responses={202: JobSchema})
+    def post(self, request):
+        body = self.InputSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        params = {"account_ids": None if body.validated_data["all"] else body.validated_data["account_ids"]}
+        job = jobs.enqueue_job(kind=Job.Kind.RESCORE, params=params)
         return Response({"job_id": str(job.id)}, status=status.HTTP_202_ACCEPTED)
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from riskscore import jobs, training
+from accounts.models import Trigger
+from riskscore import jobs, rescoring, training
 from riskscore.models import Job
 
 
@@ -15,7 +16,11 @@ def _train(params: dict) -> dict:
     }
 
 
-JOB_HANDLERS = {Job.Kind.TRAIN: _train}
+def _rescore(params: dict) -> dict:
+    return rescoring.rescore_accounts(account_ids=params.get("account_ids"), trigger=Trigger.MANUAL)
+
+
+JOB_HANDLERS = {Job.Kind.TRAIN: _train, Job.Kind.RESCORE: _rescore}
 
 
 @shared_task(acks_late=True, autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=5)

