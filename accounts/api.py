@@ -1,4 +1,7 @@
-"""HTTP views for accounts: the signup hook, reading risk, analysts' decisions. Thin: validate, call, render."""
+"""HTTP views for accounts: the signup hook, usage evidence, reading risk, analysts' decisions.
+
+Thin: validate, call one service, render.
+"""
 
 from __future__ import annotations
 
@@ -12,11 +15,12 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts import selectors, services
+from accounts import ingest, selectors, services
 from accounts.auth import scope_required
-from accounts.errors import NotFound
+from accounts.errors import NotFound, PayloadTooLarge
 from accounts.models import Account, AnalystDecision, Band, Decision, Label, Pathway, ScoreRecord, Status
 from accounts.pagination import page_size_from, paginate
+from accounts.tasks import request_rescores
 from riskscore.features.signup import SignupInput
 
 ACCOUNT_ID_PATTERN = r"^[A-Za-z0-9._:@-]{1,128}$"
@@ -278,3 +282,47 @@ class BulkDecisionView(APIView):
                 continue
             accepted += 1
         return Response({"accepted": accepted, "rejected": rejected}, status=status.HTTP_201_CREATED)
+
+
+class UsageView(APIView):
+    permission_classes = [scope_required("ingest")]
+
+    class EventSerializer(serializers.Serializer):
+        event_id = StrictCharField(max_length=128)
+        account_id = serializers.RegexField(ACCOUNT_ID_PATTERN, max_length=128)
+        timestamp = ZonedDateTimeField()
+        ip = serializers.IPAddressField()
+        model = StrictCharField(max_length=128)
+        input_tokens = serializers.IntegerField(min_value=0, max_value=2**31 - 1)
+        output_tokens = serializers.IntegerField(min_value=0, max_value=2**31 - 1)
+        prompt = StrictCharField(required=False, allow_blank=True, trim_whitespace=False, max_length=200_000)
+        tool_calls = serializers.IntegerField(min_value=0, max_value=100_000, required=False, default=0)
+        user_agent = StrictCharField(max_length=500, required=False, allow_blank=True, default="")
+
+    @extend_schema(
+        request=inline_serializer("UsageBatch", {"events": EventSerializer(many=True)}),
+        responses={202: inline_serializer("UsageAccepted", {"accepted": serializers.IntegerField()})},
+    )
+    def post(self, request):
+        events = request.data.get("events") if isinstance(request.data, dict) else None
+        if not isinstance(events, list):
+            raise serializers.ValidationError({"events": ['expected {"events": [ ... ]}']})
+        if len(events) > ingest.MAX_EVENTS_PER_REQUEST:
+            raise PayloadTooLarge(f"at most {ingest.MAX_EVENTS_PER_REQUEST} events a request; got {len(events)}")
+        valid, invalid = [], []
+        for index, raw in enumerate(events):
+            event = self.EventSerializer(data=raw) if isinstance(raw, dict) else None
+            if event is None or not event.is_valid():
+                detail = (
+                    "not an object" if event is None else "; ".join(f"{k}: {v[0]}" for k, v in event.errors.items())
+                )
+                invalid.append(ingest.Rejection(index, "invalid_event", detail))
+                continue
+            valid.append(ingest.EventInput(index=index, **event.validated_data))
+        result = ingest.ingest_events(valid, invalid=invalid, request_rescores=request_rescores)
+        body = {
+            "accepted": result.accepted,
+            "duplicates": result.duplicates,
+            "rejected": [rejection.as_dict() for rejection in result.rejected],
+        }
+        return Response(body, status=status.HTTP_202_ACCEPTED)

@@ -96,6 +96,9 @@ class Account(models.Model):
 
     # The signup's feature values as scored: the training data of the next model.
     signup_features = models.JSONField(default=dict)
+    # Set when new evidence arrives and no re-score is pending; cleared when one starts.
+    # At most one re-score task per account is in flight, however many events arrive.
+    rescore_requested_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [
@@ -104,6 +107,11 @@ class Account(models.Model):
             models.Index(fields=["created_at", "id"], name="account_order_created_at"),
             models.Index(fields=["label", "created_at"], name="account_labelled_by_time"),
             models.Index(fields=["cluster_id"], name="account_by_cluster"),
+            models.Index(
+                fields=["rescore_requested_at"],
+                name="account_rescore_pending",
+                condition=Q(rescore_requested_at__isnull=False),
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(score__gte=0) & Q(score__lte=1), name="account_score_is_probability"),
@@ -187,3 +195,28 @@ class AnalystDecision(models.Model):
     note = models.TextField(blank=True)
     actor = models.CharField(max_length=200)
     created_at = models.DateTimeField(auto_now_add=True)
+
+
+class UsageEvent(models.Model):
+    """One API request as the gateway reported it. The prompt itself is never stored: only what was derived from it."""
+
+    event_id = models.CharField(max_length=128, unique=True)
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="usage_events")
+    timestamp = models.DateTimeField(help_text="Event time.")
+    ip = models.GenericIPAddressField()
+    model = models.CharField(max_length=128)
+    input_tokens = models.PositiveIntegerField()
+    output_tokens = models.PositiveIntegerField()
+    tool_calls = models.PositiveIntegerField(default=0)
+    user_agent = models.CharField(max_length=500, blank=True)
+    prompt_words = models.PositiveIntegerField(null=True, blank=True)
+    cot_elicitation = models.FloatField(null=True, blank=True)
+    category = models.CharField(max_length=24, blank=True)
+    template_fingerprint = models.BigIntegerField(null=True, blank=True)
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["account", "timestamp"], name="usage_by_account_time"),
+            models.Index(fields=["template_fingerprint", "timestamp"], name="usage_by_template_time"),
+        ]

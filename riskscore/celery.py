@@ -42,6 +42,11 @@ app.conf.update(
     task_serializer="json",
     accept_content=["json"],
     broker_connection_retry_on_startup=True,
+    # Don't hang the request that enqueues when the broker is down: fail fast, the periodic job catches up.
+    task_publish_retry_policy={"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2},
+    beat_schedule={
+        "rescore-awaiting-accounts": {"task": "accounts.tasks.rescore_awaiting_accounts", "schedule": 30.0},
+    },
 )
 app.autodiscover_tasks(["riskscore", "accounts"])
 

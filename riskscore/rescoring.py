@@ -1,17 +1,20 @@
-"""Re-scoring stored accounts with the active model (after a retrain, a policy change, or on request).
+"""Re-scoring accounts: on request (after a retrain or a policy change) and when new usage evidence arrives.
 
-Scores come from each account's stored signup features, so a re-score is
-reproducible; status is left to analysts' actions and is not changed here.
+Status is left to analysts' actions and is not changed here. Until the account
+model exists, a score comes from the stored signup features; an evidence re-score
+records how far the account's usage evidence reaches (evidence_through).
 """
 
 from __future__ import annotations
 
 import math
+from datetime import datetime, timedelta
 
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
-from accounts.models import Account, ScoreRecord
+from accounts.models import Account, ScoreRecord, Trigger, UsageEvent
 from riskscore import policy
 from riskscore.scoring import score_features
 
@@ -38,7 +41,30 @@ def rescore_accounts(*, account_ids: list[str] | None, trigger: str) -> dict:
     return result
 
 
-def _rescore(account: Account, *, document: dict, trigger: str) -> None:
+def rescore_for_evidence(*, account_pk: int) -> datetime | None:
+    """Re-score an account with every usage event committed so far; returns its evidence_through.
+
+    The pending flag is cleared (and committed) before the events are read, so an
+    event committed later flags the account again and gets a re-score of its own.
+    """
+    Account.objects.filter(pk=account_pk).update(rescore_requested_at=None)
+    account = Account.objects.filter(pk=account_pk).first()
+    if account is None:
+        return None
+    newest = UsageEvent.objects.filter(account_id=account_pk).aggregate(newest=Max("timestamp"))["newest"]
+    _, document = policy.current_policy.get()
+    with transaction.atomic():
+        _rescore(account, document=document, trigger=Trigger.USAGE, evidence_through=newest)
+    return newest
+
+
+def accounts_awaiting_rescore(*, older_than: timedelta) -> list[int]:
+    """Accounts flagged for a re-score that has not started: a lost task or a broker that was down."""
+    cutoff = timezone.now() - older_than
+    return list(Account.objects.filter(rescore_requested_at__lte=cutoff).values_list("pk", flat=True)[:10_000])
+
+
+def _rescore(account: Account, *, document: dict, trigger: str, evidence_through: datetime | None = None) -> None:
     features = {name: math.nan if value is None else value for name, value in account.signup_features.items()}
     score = score_features(features, kind="signup")
     outcome = policy.decide(probability=score.probability, pathway=account.pathway, document=document)
@@ -54,7 +80,7 @@ def _rescore(account: Account, *, document: dict, trigger: str) -> None:
         reasons=reasons,
         model_version=score.model_version,
         scored_at=now,
-        evidence_through=account.evidence_through,
+        evidence_through=evidence_through or account.evidence_through,
     )
     Account.objects.filter(pk=account.pk).update(
         score=score.probability,
@@ -63,4 +89,5 @@ def _rescore(account: Account, *, document: dict, trigger: str) -> None:
         reasons=reasons,
         model_version=score.model_version,
         scored_at=now,
+        evidence_through=evidence_through or account.evidence_through,
     )

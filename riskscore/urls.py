@@ -22,6 +22,7 @@ urlpatterns = [
     api("schema", SpectacularAPIView.as_view(), "schema"),
     api("docs", SpectacularSwaggerView.as_view(url_name="schema"), "docs"),
     api("signups", accounts_api.SignupView.as_view(), "signups"),
+    api("usage", accounts_api.UsageView.as_view(), "usage"),
     api("accounts", accounts_api.AccountListView.as_view(), "account-list"),
     api(rf"accounts/{ACCOUNT_ID}/scores", accounts_api.AccountScoresView.as_view(), "account-scores"),
     api(rf"accounts/{ACCOUNT_ID}/decisions", accounts_api.AccountDecisionView.as_view(), "account-decisions"),

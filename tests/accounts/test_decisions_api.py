@@ -92,4 +92,3 @@ def test_decisions_need_the_review_scope(db, baseline, account):
     client = client_with_scopes("read")
     url = f"/api/v1/accounts/{account.account_id}/decisions"
     assert client.post(url, {"action": "ban"}, format="json").status_code == 403
-

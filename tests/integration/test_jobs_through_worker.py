@@ -56,3 +56,32 @@ def test_rescore_job_runs_in_the_worker(celery_worker_process, baseline):
     assert job["status"] == "succeeded", job
     history = client.get(f"/api/v1/accounts/{account.account_id}/scores").json()
     assert [entry["trigger"] for entry in history] == ["manual", "signup"]
+
+
+def test_usage_is_rescored_by_the_worker_up_to_the_newest_event(celery_worker_process, baseline):
+    from accounts.services import register_signup
+    from tests.builders import signup_input
+
+    account = register_signup(signup=signup_input()).account
+    client = client_with_scopes("admin")
+    events = [
+        {
+            "event_id": f"w{i}",
+            "account_id": account.account_id,
+            "timestamp": f"2026-03-01T12:1{i}:00Z",
+            "ip": "198.51.100.20",
+            "model": "frontier",
+            "input_tokens": 5,
+            "output_tokens": 9,
+        }
+        for i in range(3)
+    ]
+    assert client.post("/api/v1/usage", {"events": events}, format="json").status_code == 202
+
+    def reflected():
+        body = client.get(f"/api/v1/accounts/{account.account_id}").json()
+        return body["evidence_through"] == "2026-03-01T12:12:00Z"
+
+    assert wait_for(reflected, timeout=60)
+    triggers = [s["trigger"] for s in client.get(f"/api/v1/accounts/{account.account_id}/scores").json()]
+    assert triggers[0] == "usage"

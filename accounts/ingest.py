@@ -1,0 +1,126 @@
+"""Usage evidence from the API gateway: validate each event alone, store the valid ones durably, ask for re-scores.
+
+Prompts are analysed here and dropped: only the derived values reach the database.
+Writes are set-based (one multi-row INSERT … ON CONFLICT DO NOTHING per request).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Account, UsageEvent
+from riskscore.features.prompts import analyse_prompt
+
+MAX_EVENTS_PER_REQUEST = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class EventInput:
+    """A usage event that passed validation (the prompt still in memory, never stored)."""
+
+    index: int
+    event_id: str
+    account_id: str
+    timestamp: datetime
+    ip: str
+    model: str
+    input_tokens: int
+    output_tokens: int
+    tool_calls: int = 0
+    user_agent: str = ""
+    prompt: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Rejection:
+    index: int
+    error: str
+    detail: str
+
+    def as_dict(self) -> dict:
+        return {"index": self.index, "error": self.error, "detail": self.detail}
+
+
+@dataclass(slots=True)
+class IngestResult:
+    accepted: int = 0
+    duplicates: int = 0
+    rejected: list[Rejection] = field(default_factory=list)
+    accounts_to_rescore: list[int] = field(default_factory=list)
+
+
+def ingest_events(
+    events: list[EventInput],
+    *,
+    invalid: list[Rejection],
+    request_rescores: Callable[[list[int]], None],
+) -> IngestResult:
+    """Store the valid events; events already seen (earlier, or earlier in this batch) count as duplicates."""
+    result = IngestResult(rejected=list(invalid))
+    fresh: dict[str, EventInput] = {}
+    for event in events:
+        if event.event_id in fresh:
+            result.duplicates += 1
+        else:
+            fresh[event.event_id] = event
+    seen_before = set(UsageEvent.objects.filter(event_id__in=list(fresh)).values_list("event_id", flat=True))
+    result.duplicates += len(seen_before)
+    for event_id in seen_before:
+        del fresh[event_id]
+
+    account_ids = {event.account_id for event in fresh.values()}
+    pk_of = dict(Account.objects.filter(account_id__in=account_ids).values_list("account_id", "pk"))
+    rows = []
+    for event in fresh.values():
+        if event.account_id not in pk_of:
+            result.rejected.append(Rejection(event.index, "unknown_account", f"no account {event.account_id}"))
+            continue
+        rows.append(_row(event, account_pk=pk_of[event.account_id]))
+    result.rejected.sort(key=lambda rejection: rejection.index)
+
+    with transaction.atomic():
+        UsageEvent.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
+        touched = sorted({row.account_id for row in rows})
+        result.accounts_to_rescore = flag_for_rescore(touched)
+        transaction.on_commit(lambda: request_rescores(result.accounts_to_rescore))
+    result.accepted = len(rows)
+    return result
+
+
+def flag_for_rescore(account_pks: list[int]) -> list[int]:
+    """Mark accounts as awaiting a re-score; returns those not already waiting (they need a task)."""
+    if not account_pks:
+        return []
+    # The row locks make a concurrent request wait, then see these accounts as already waiting.
+    newly_waiting = list(
+        Account.objects.select_for_update()
+        .filter(pk__in=account_pks, rescore_requested_at__isnull=True)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    Account.objects.filter(pk__in=newly_waiting).update(rescore_requested_at=timezone.now())
+    return newly_waiting
+
+
+def _row(event: EventInput, *, account_pk: int) -> UsageEvent:
+    analysis = analyse_prompt(event.prompt) if event.prompt else None
+    return UsageEvent(
+        event_id=event.event_id,
+        account_id=account_pk,
+        timestamp=event.timestamp,
+        ip=event.ip,
+        model=event.model,
+        input_tokens=event.input_tokens,
+        output_tokens=event.output_tokens,
+        tool_calls=event.tool_calls,
+        user_agent=event.user_agent,
+        prompt_words=analysis.length_words if analysis else None,
+        cot_elicitation=analysis.cot_elicitation if analysis else None,
+        category=analysis.category if analysis else "",
+        template_fingerprint=analysis.template_fingerprint if analysis else None,
+    )
