@@ -1,7 +1,7 @@
 """Simulated prompt texts, labelled by who sends them: ordinary users, or a distillation campaign's wrapper.
 
-Each kind has two disjoint pools of phrasings: "tune" (what the rules in riskscore.features.prompts were written
-against) and "holdout" (written separately, never used for tuning), so measured precision is not just memorised.
+Each kind has two disjoint pools of phrasings. The rules in riskscore.features.prompts were tuned on "tune"; "holdout"
+was written before the last round of tuning and never tuned against (three earlier holdouts, once seen, joined "tune").
 """
 
 import random
@@ -118,8 +118,10 @@ def _math_question(rng: random.Random) -> str:
         f"and pays with {a + 3} twenty-dollar bills. How much change does she get?",
         f"Find all real x such that x^2 - {a + b}x + {a * b} = 0, and check both roots.",
         f"What is the remainder when {a}^{c} is divided by {b + 2}?",
-        f"A rectangle has a perimeter of {4 * c} cm and its length is {2 * a} cm more than its width. What is its area?",
-        f"In how many ways can {a + 3} people sit around a round table if two of them refuse to sit next to each other?",
+        f"A rectangle has a perimeter of {4 * c} cm and its length is {2 * a} cm more than its width. What is its "
+        f"area?",
+        f"In how many ways can {a + 3} people sit around a round table if two of them refuse to sit next to each "
+        f"other?",
         f"A bag holds {a} red and {b} blue marbles. Two are drawn without replacement. What is the probability that "
         f"both have the same colour?",
         f"If f(x) = {a}x^3 - {b}x + {c}, find f'({a % 4}) and the equation of the tangent line at that point.",
@@ -172,8 +174,8 @@ def _snippet(rng: random.Random) -> str:
     return rng.choice((
         f"def {fn}(path):\n    with open(path) as f:\n        data = json.load(f)\n    return data['{key}']['value']\n",
         f"function {fn}(items) {{\n  return items.reduce((acc, x) => acc.concat(x.{key} || []), []);\n}}\n",
-        f"for i in range(len(rows)):\n    for j in range(i + 1, len(rows)):\n        if rows[i].{key} == rows[j].{key}:\n"
-        f"            dupes.append(rows[j])\n",
+        f"for i in range(len(rows)):\n    for j in range(i + 1, len(rows)):\n"
+        f"        if rows[i].{key} == rows[j].{key}:\n            dupes.append(rows[j])\n",
         f"SELECT u.id, COUNT(o.id) FROM users u LEFT JOIN orders o ON o.user_id = u.id WHERE u.{key} IS NOT NULL "
         f"GROUP BY u.id;\n",
     ))  # fmt: skip
@@ -251,12 +253,18 @@ _STUDENT = {
         "why does {process} happen the way it does?? need it for {course} homework due friday, the notes say "
         "something about energy but i dont follow. {context}",
         "Walk me through {process} one stage at a time, and tell me which part usually shows up on tests. {context}",
-    ),
-    "holdout": (
         "hey so for {course} we have to know {process} and I keep mixing up the stages. can you explain it step "
         "by step with an analogy? {context}",
-        "Give me a step-by-step explanation of {process} and then three practice questions to test myself. "
-        "{context}",
+        "Give me a step-by-step explanation of {process} and then three practice questions to test myself. {context}",
+        "ok so my prof explained {process} today and I understood maybe half. what happens first and what happens "
+        "after that? {context}",
+        "I'm revising {course} and want to check my understanding of {process}. Here's what I think happens: "
+        "{context} Is that right, and what am I missing?",
+    ),
+    "holdout": (
+        "My teacher asked us to describe {process} in our own words. Can you check my version and tell me what I got "
+        "wrong? {context}",
+        "explain {process} to me like you would to a 12 year old, step by step please",
     ),
 }
 _BENCHMARK = {
@@ -272,11 +280,19 @@ _BENCHMARK = {
         "of the correct option only.",
         "Q: A farmer has 17 sheep and all but 9 run away. How many are left?\nA: All but 9 run away, so 9 remain. "
         "The answer is 9.\n\n{fewshot}\n\nQ: {question}\nA:",
-    ),
-    "holdout": (
         "The following is a question from a math competition. Think carefully and show your reasoning step by step "
         "before giving the final answer.\n\n{question}",
         "{question} Answer: Let's work this out in a step by step way to be sure we have the right answer.",
+        "Problem:\n{question}\n\nSolution: Let's reason step by step and then write the final answer as 'The answer "
+        "is X'.",
+        "{fewshot}\n\nQ: {question}\nA: Let's break this down.",
+        "Answer the question below. Show your full working, then give the final numerical answer on its own line."
+        "\n\n{question}",
+    ),
+    "holdout": (
+        "Solve step by step. Put the final answer after '####'.\n\n{question}",
+        "You are a helpful assistant. Think through the problem carefully and explain your reasoning, then give the "
+        "answer.\n\nProblem: {question}",
     ),
 }
 _DEVELOPER = {
@@ -290,14 +306,20 @@ _DEVELOPER = {
         "Refactor this so it's readable, keep the behaviour identical:\n```\n{snippet}```\nalso explain what you "
         "changed",
         "How would I {does} in TypeScript? I tried a couple of npm packages but they were all abandoned.",
-    ),
-    "holdout": (
         "My unit test keeps failing with this:\n{traceback}\nCan you explain what the traceback is telling me, step "
         "by step? I think the bug is in here:\n{snippet}",
         "What's the difference between a process and a thread in Python, and when should I use asyncio instead? "
         "Please include a short example. {context}",
         "I'm fine-tuning a small model with LoRA on our support tickets. How should I format the training data, and "
         "how many epochs make sense for about {age} thousand examples?",
+        "Can you explain what this code does step by step? I inherited it and nobody on the team knows:\n{snippet}",
+        "I need to write a function that {does}. Walk me through your approach first, then show the code.",
+    ),
+    "holdout": (
+        "Explain the reasoning behind this design: why would someone use a generator here instead of a list?\n"
+        "{snippet}",
+        "Write unit tests for this function and explain your thought process for choosing the edge cases:\n```\n"
+        "{snippet}```",
     ),
 }
 _DOES = ("merges overlapping intervals in a list", "retries an HTTP call with exponential backoff",
@@ -317,12 +339,17 @@ _CASUAL = {
         "Help me pick between two jobs: one pays more in {city} and one is remote with a smaller team. I'm {age} "
         "and I care about learning more than money right now. What questions should I ask myself?",
         "tell me a joke about {hobby} that my {relation} would get, something clean for a family dinner",
-    ),
-    "holdout": (
         "Can you explain your reasoning for recommending {city} over the other cities? Earlier you said it was the "
         "best place for a {month} trip but my {relation} prefers quieter places.",
         "What do you honestly think about pineapple on pizza? Give me your real thoughts, not a diplomatic answer. "
         "My {relation} and I have argued about it for {age} years.",
+        "Help me write a toast for my {relation}'s wedding. They met hiking and both love {hobby}. Keep it under two "
+        "minutes and not too cheesy.",
+        "What are your thoughts on moving to {city}? I'm {age}, I work remotely and my budget is tight.",
+    ),
+    "holdout": (
+        "Can you show me your reasoning for why {city} is better than the other options for a {month} trip?",
+        "I need a packing list for {age} days of hiking in {month}. I tend to overpack, so be strict.",
     ),
 }
 _INGREDIENTS = ("eggs, spinach and feta", "chicken thighs, rice and a lime", "chickpeas, tomatoes and spinach",
@@ -336,11 +363,15 @@ _WRITER = {
         "Tighten this up, it's for a grant application and I'm over the word limit by about a third:\n{draft}",
         "Please make my cover letter sound more confident and less generic. Here it is:\n\n{draft}",
         "edit this so it reads naturally, english is my second language:\n{draft}",
-    ),
-    "holdout": (
         "Please rewrite my answer to this interview question so it sounds more confident:\n\n{draft}",
         "Can you make this paragraph safe to post publicly? It has my address and phone number in it and I want "
         "those removed.\n\n{draft}",
+        "Could you rewrite this answer so it's appropriate for a children's encyclopedia? Keep the facts.\n\n{draft}",
+        "Revise my response to the reviewer so it sounds less defensive:\n{draft}",
+    ),
+    "holdout": (
+        "Paraphrase this paragraph so it's easier to read for my grandmother:\n\n{draft}",
+        "Rewrite my reply to a customer complaint so it is polite and neutral, without admitting fault:\n\n{draft}",
     ),
 }
 _TEACHER = {
@@ -352,12 +383,18 @@ _TEACHER = {
         "Mark this lab report like a strict but fair {course} teacher would. Point out the three biggest problems "
         "and suggest a mark out of 20.\n\n{essay}",
         'My student wrote this for the prompt "{topic}". Is it a pass? What would push it to a distinction?\n\n{essay}',
-    ),
-    "holdout": (
         "Here's a rubric I made for a persuasive essay assignment. Does it make sense, and is it fair to weight "
         "the criteria equally? Criteria: thesis, evidence, counterargument, style. {context}",
         "Compare these two paragraphs my students wrote and tell me which argument is stronger and why.\n\nA: "
         "{para_a}\n\nB: {para_b}",
+        "Create a grading rubric for a lab report in {course}, with four criteria and point values out of 20.",
+        "Score my student's short answer out of 5 and explain the score.\nQuestion: {question}\nStudent answer: "
+        "{para_a}",
+    ),
+    "holdout": (
+        "Grade these quiz answers from my class using the answer key and give each a score out of 10 with a short "
+        "comment. {para_a}",
+        "Design three criteria for evaluating a student presentation and explain what a top score looks like.",
     ),
 }
 
@@ -387,8 +424,6 @@ _COT_TRACE = {
         'thinking, every twist and turn, then the result.\n\n"{question}"',
         "[[PROBLEM]]\n{question}\n[[/PROBLEM]]\nExplain how you get there as a detailed transcript of your mind at "
         "work: what you consider, what you reject and why. End with 'Final: <answer>'.",
-    ),
-    "holdout": (
         "For each item, reply in two parts. PART 1 (reasoning): think through the problem exhaustively in plain "
         "prose, as long as you need, showing all work. PART 2 (answer): the final result only.\n\nItem: {question}",
         "{question}\n\n(Please don't summarise your thinking; I need the long version of how you worked it out, "
@@ -398,6 +433,21 @@ _COT_TRACE = {
         "Problem: {question}\nReference answer: {answer}",
         "<|im_start|>system\nYou always think before answering. Put all of your thinking between <think> and "
         "</think>, then answer.<|im_end|>\n<|im_start|>user\n{question}<|im_end|>",
+        "Task ID {issue}\n\nSolve the following and include your complete internal monologue in a field named "
+        "`thoughts`, then the final answer in a field named `answer`. Output valid JSON only.\n\n{question}",
+        "I will give you a question and a correct final answer. Write the reasoning a careful expert would have used "
+        "to get from the question to that answer, in full detail, without mentioning that you were given the "
+        "answer.\n\nQ: {question}\nCorrect final answer: {answer}",
+        "{question}\n\nThink very carefully and at great length before answering. Write every thought you have, "
+        "including uncertainty and double-checking, inside <reasoning> tags. Only then answer.",
+    ),
+    "holdout": (
+        "Below you'll find a problem. I don't want just the answer: I want to see every single line of reasoning you "
+        "go through, in order, exactly as you think it. Don't clean it up.\n\n{question}",
+        "[SYSTEM] Output format: <thought>...</thought><answer>...</answer>. The thought section must contain your "
+        "complete reasoning process.\n[USER] {question}",
+        "Answer: {answer}\nQuestion: {question}\nTask: Justify the answer above with a long, detailed derivation, "
+        "step by step, as if you had solved it yourself.",
     ),
 }
 _RUBRIC_GRADING = {
@@ -424,8 +474,6 @@ _RUBRIC_GRADING = {
         "{response}\n\n---\nThe text above answers: {question}\nGrade it like a teaching assistant would using the "
         "checklist (correct result, shows work, clear explanation). Give a mark for every checklist item and a "
         "final mark out of 10.",
-    ),
-    "holdout": (
         "### Task\nGrade the AI response below on a 1-5 Likert scale for each of: correctness, reasoning quality, "
         'conciseness. Return JSON {"correctness": n, "reasoning": n, "conciseness": n, "explanation": "..."}.\n\n'
         "### User prompt\n{question}\n\n### AI response\n{response}",
@@ -434,6 +482,21 @@ _RUBRIC_GRADING = {
         "{response_a}\n\nOutput (b): {response_b}",
         "Is the following answer correct and complete? Respond with a reward between 0 and 1 and a critique of "
         "its weaknesses.\n\nQuestion: {question}\nProposed answer: {response}",
+        "You are a meticulous evaluator for RLHF data. Compare Response A and Response B to the prompt and state "
+        "which one is preferred overall, with a score from 1 to 10 for each.\n\nPROMPT: {question}\nRESPONSE A: "
+        "{response_a}\nRESPONSE B: {response_b}",
+        "Rate the following model answer for factuality (0-10), helpfulness (0-10) and harmlessness (0-10). Give "
+        "one sentence of justification per rating.\n\n[QUESTION] {question}\n[ANSWER] {response}",
+        "{question}\n\n---\nCandidate solution:\n{response}\n---\nDoes the candidate solution fully solve the "
+        "problem? Reply with a single score in [0, 1] and explain what is missing.",
+    ),
+    "holdout": (
+        "Act as an LLM judge. Given a user query and a model response, output a score from 1 to 7 and a detailed "
+        "critique.\n<query>{question}</query>\n<model_response>{response}</model_response>",
+        "Pairwise comparison task. Read both answers and pick the one a human rater would choose. Answer 'A' or 'B' "
+        "first, then justify.\nQuery: {question}\nA: {response_a}\nB: {response_b}",
+        "{response}\n\nHow good is the answer above to the question '{question}'? Give it a grade from 1 to 10 and "
+        "list every flaw you find.",
     ),
 }
 _AGENTIC_CODING = {
@@ -456,8 +519,6 @@ _AGENTIC_CODING = {
         '<tools>[{"name": "grep"}, {"name": "apply_patch"}, {"name": "pytest"}]</tools>\n<instructions>Plan, then '
         "act. Use the tools to complete the ticket. Record your plan and every intermediate decision."
         "</instructions>\n<ticket>{task}</ticket>",
-    ),
-    "holdout": (
         "You are agent #{issue}. You can call run(cmd), read(path) and write(path, content). The user wants: {task}\n"
         "Work inside {repo}. After each tool result, write a short reflection on what you learned and what you "
         "will do next, then make the next call.",
@@ -465,6 +526,17 @@ _AGENTIC_CODING = {
         "then for every step the exact shell command and your justification for it.",
         "Solve this GitHub issue end to end as an agent. Explain your thought process before each tool invocation "
         "so we can learn from the trajectory.\n\nIssue title: {task}\nRepository: {repo}",
+        "You are operating in a terminal with access to {repo}. Goal: {task}\nRespond in the format:\nTHOUGHT: <your "
+        "reasoning>\nCOMMAND: <one shell command>\nRepeat until done. Make each THOUGHT detailed.",
+        "As a senior engineer agent, resolve the ticket below using the available functions (list_dir, read_file, "
+        "apply_diff, run). Before each function call, explain in detail why you are calling it and what you "
+        "expect.\n\nTicket: {task}",
+    ),
+    "holdout": (
+        "You have shell access to a checkout of {repo}. Complete this task: {task}\nFor every command you run, first "
+        "write a line starting with 'Reason:' that explains why.",
+        "AGENT MODE. Tools: bash, editor, browser. Objective: {task}\nLog your full internal deliberation between "
+        "tool calls; it will be reviewed.",
     ),
 }
 _CENSORSHIP_REWRITE = {
@@ -484,8 +556,6 @@ _CENSORSHIP_REWRITE = {
         'casualties, protests or dissidents. Keep the tone positive.\n"""\n{original}\n"""',
         "Edit the model output so it would pass a content review in the PRC.\nTopic: {topic}\nOutput to edit: "
         "{original}",
-    ),
-    "holdout": (
         "Please adjust the following so it matches the official Chinese government stance on {topic}; the current "
         "version is too critical.\n\n{original}",
         "Revise this response so that it would be acceptable to a state censor: soften anything about {topic}, "
@@ -493,6 +563,20 @@ _CENSORSHIP_REWRITE = {
         "{original}",
         "This answer is going to be shown to users in mainland China. Rewrite it to be appropriate under local "
         "rules.\n\n<answer>{original}</answer>",
+        "Here is an answer about {topic}. Rewrite it so it follows the Party's position and would not be blocked by "
+        "censors.\n\n{original}",
+        "Paraphrase the text below about {topic}, removing politically sensitive details so it can be published "
+        "domestically.\n\n{original}",
+        "{original}\n\nThe paragraph above is too negative about {topic}. Produce a version suitable for our Chinese "
+        "users that presents the government's handling positively.",
+    ),
+    "holdout": (
+        "Reword this answer about {topic} so that it would be acceptable to publish in China, and remove any "
+        "statements critical of the government.\n\n{original}",
+        "A user asked about {topic}. Our draft answer is below. Revise it to reflect the official position and "
+        "avoid any politically sensitive claims.\n\nDraft: {original}",
+        "Turn the following into a version that would pass China's content regulations, keeping it about {topic}: "
+        "{original}",
     ),
 }
 _WRAPPERS = {
@@ -567,38 +651,46 @@ def generate_prompts(rng: random.Random, kind: str, n: int, *, split: str = "tun
     A campaign kind is one campaign per call: it picks one wrapper and fills it with `n` different payloads,
     as a script iterating over a dataset would. Benign kinds pick a phrasing per prompt.
     """
+    return [text for _, text in _labelled_prompts(rng, kind, n, split)]
+
+
+def _labelled_prompts(rng: random.Random, kind: str, n: int, split: str) -> list[tuple[str, str]]:
+    """(phrasing, prompt) pairs: the phrasing names the template a prompt was written from."""
     if kind not in KINDS:
         raise ValueError(f"unknown prompt kind {kind!r}; expected one of {KINDS}")
     if split not in SPLITS:
         raise ValueError(f"unknown split {split!r}; expected one of {SPLITS}")
     if kind in _WRAPPERS:
         wrapper = rng.choice(_WRAPPERS[kind][split])
-        return [_fill(wrapper, **_slots(rng, kind, split)) for _ in range(n)]
+        return [(wrapper, _fill(wrapper, **_slots(rng, kind, split))) for _ in range(n)]
     prompts = []
     for _ in range(n):
-        text = _fill(rng.choice(_BENIGN[kind][split]), **_slots(rng, kind, split))
+        phrasing = rng.choice(_BENIGN[kind][split])
+        text = _fill(phrasing, **_slots(rng, kind, split))
         # People add their own asides: no two write the same words around the same request.
         roll = rng.random()
         if roll < 0.4:
             text = f"{_aside(rng)} {text}"
         elif roll < 0.8 and kind != "benchmark_cot":
             text = f"{text}\n\n{_aside(rng)}"
-        prompts.append(text)
+        prompts.append((phrasing, text))
     return prompts
 
 
 def _measure(seed: int, split: str, *, benign_per_kind: int, campaigns_per_kind: int, campaign_size: int) -> None:
+    """Print the elicitation score's hit rate per kind and how template keys group, for one split."""
     from collections import Counter
 
     from riskscore.features.prompts import analyse_prompt
 
     rng = random.Random(seed)
     flagged: dict[str, float] = {}
-    benign_keys: Counter[int] = Counter()
+    benign: list[tuple[str, int]] = []  # (phrasing, key)
     for kind in BENIGN_KINDS:
-        results = [analyse_prompt(p) for p in generate_prompts(rng, kind, benign_per_kind, split=split)]
+        labelled = _labelled_prompts(rng, kind, benign_per_kind, split)
+        results = [analyse_prompt(text) for _, text in labelled]
         flagged[kind] = sum(r.cot_elicitation >= 0.5 for r in results) / len(results)
-        benign_keys.update(r.template_fingerprint for r in results)
+        benign += [(phrasing, r.template_fingerprint) for (phrasing, _), r in zip(labelled, results, strict=True)]
     modal_share, recurring_share, campaign_keys = {}, {}, set()
     for kind in CAMPAIGN_KINDS:
         hits = total = modal = recurring = 0
@@ -612,50 +704,67 @@ def _measure(seed: int, split: str, *, benign_per_kind: int, campaigns_per_kind:
             campaign_keys.update(keys)
         flagged[kind] = hits / total
         modal_share[kind], recurring_share[kind] = modal / total, recurring / total
-    benign_total = benign_per_kind * len(BENIGN_KINDS)
-    false_positives = sum(flagged[kind] * benign_per_kind for kind in BENIGN_KINDS)
-    true_positives = sum(flagged[kind] * benign_per_kind for kind in CAMPAIGN_KINDS)  # as many of each kind
+
     print(
         f"== split {split}: {benign_per_kind} prompts per benign kind, {campaigns_per_kind} campaigns of "
-        f"{campaign_size} per campaign kind"
+        f"{campaign_size} prompts per campaign kind"
     )
     for kind in KINDS:
-        extra = (
-            f"  same key as campaign's modal {modal_share[kind]:.3f}  key recurs {recurring_share[kind]:.3f}"
-            if (kind in modal_share)
-            else ""
-        )
-        print(f"  {kind:<28} cot>=0.5 {flagged[kind]:.3f}{extra}")
+        line = f"  {kind:<28} cot_elicitation >= 0.5: {flagged[kind]:.3f}"
+        if kind in modal_share:
+            line += f"   key = campaign's commonest {modal_share[kind]:.3f}, key recurs {recurring_share[kind]:.3f}"
+        print(line)
+    # Equal numbers of prompts of every kind.
+    true_positives = sum(flagged[kind] for kind in CAMPAIGN_KINDS) / len(CAMPAIGN_KINDS)
+    false_positives = sum(flagged[kind] for kind in BENIGN_KINDS) / len(BENIGN_KINDS)
     print(
-        f"  precision {true_positives / max(true_positives + false_positives, 1e-9):.3f} at one campaign prompt "
-        f"per benign prompt, recall {true_positives / benign_total * len(BENIGN_KINDS) / len(CAMPAIGN_KINDS):.3f}"
+        f"  precision {true_positives / max(true_positives + false_positives, 1e-9):.3f}, recall "
+        f"{true_positives:.3f} (as many campaign prompts as benign ones)"
     )
-    colliding = sum(count for count in benign_keys.values() if count > 1)
+    phrasings_by_key: dict[int, set[str]] = {}
+    for phrasing, key in benign:
+        phrasings_by_key.setdefault(key, set()).add(phrasing)
+    keys = Counter(key for _, key in benign)
+    shared = sum(count for count in keys.values() if count > 1) / len(benign)
+    across = sum(keys[key] for key, phrasings in phrasings_by_key.items() if len(phrasings) > 1) / len(benign)
+    with_campaign = sum(keys[key] for key in campaign_keys if key in keys) / len(benign)
     print(
-        f"  benign prompts sharing a key with another benign prompt {colliding / benign_total:.4f}; "
-        f"benign prompts sharing a key with a campaign {sum(benign_keys[k] for k in campaign_keys) / benign_total:.4f}"
+        f"  benign prompts sharing a key: with another benign prompt {shared:.4f} (written from another phrasing "
+        f"{across:.4f}), with a campaign prompt {with_campaign:.4f}"
     )
 
 
-def _time_analysis(seed: int, words: int = 400, rounds: int = 2000) -> None:
+def _time_analysis(seed: int, *, words: int = 400, per_kind: int = 30, rounds: int = 7) -> None:
+    """Print CPU time per analyse_prompt call: best of `rounds` passes, so other load on the machine counts least."""
     import time
 
     from riskscore.features.prompts import analyse_prompt
 
     rng = random.Random(seed)
-    samples = []
-    for kind in KINDS:
-        for text in generate_prompts(rng, kind, 20):
-            while len(text.split()) < words:
-                text += "\n\n" + _prose(rng, 6)
-            samples.append(" ".join(text.split(" ")[:words]))
-    for text in samples:  # warm up
-        analyse_prompt(text)
-    started = time.perf_counter()
-    for i in range(rounds):
-        analyse_prompt(samples[i % len(samples)])
-    elapsed = time.perf_counter() - started
-    print(f"analyse_prompt on {words}-word prompts: {elapsed / rounds * 1e6:.0f} us each ({rounds} calls)")
+
+    def padded(kinds: tuple[str, ...]) -> list[str]:
+        texts = []
+        for kind in kinds:
+            for text in generate_prompts(rng, kind, per_kind):
+                while len(text.split()) < words:
+                    text += "\n\n" + _prose(rng, 6)
+                texts.append(" ".join(text.split(" ")[:words]))
+        return texts
+
+    groups = {
+        f"benign, {words} words": padded(BENIGN_KINDS),
+        f"campaign, {words} words": padded(CAMPAIGN_KINDS),
+        "all kinds, as generated": [text for kind in KINDS for text in generate_prompts(rng, kind, per_kind)],
+    }
+    for label, texts in groups.items():
+        best = float("inf")
+        for _ in range(rounds):
+            started = time.thread_time()
+            for text in texts:
+                analyse_prompt(text)
+            best = min(best, (time.thread_time() - started) / len(texts))
+        mean_words = sum(len(text.split()) for text in texts) / len(texts)
+        print(f"analyse_prompt, {label} (mean {mean_words:.0f} words): {best * 1e6:.0f} us CPU per call")
 
 
 if __name__ == "__main__":
