@@ -43,9 +43,8 @@ class SignupResult:
 
 def register_signup(*, signup: SignupInput, created_at_given: bool = True) -> SignupResult:
     """Score and store a new account; an identical repeat returns the stored result, a different one is a Conflict."""
-    existing = Account.objects.filter(account_id=signup.account_id).first()
-    if existing is not None:
-        return _repeat(existing, signup, created_at_given)
+    if Account.objects.filter(account_id=signup.account_id).exists():
+        return _repeat(Account.objects.get(account_id=signup.account_id), signup, created_at_given)
 
     evidence = extract_signup_features(signup)
     score = score_features(evidence.features, kind="signup")

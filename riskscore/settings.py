@@ -78,7 +78,9 @@ DATABASES = {
     "default": dj_database_url.parse(
         os.getenv("DATABASE_URL", f"sqlite:///{VAR_DIR / 'riskscore.sqlite3'}"),
         conn_max_age=int(os.getenv("DB_CONN_MAX_AGE", "600")),
-        conn_health_checks=True,
+        # A health check is a SELECT 1 on every request; without it, the first request after a
+        # database restart fails with a 503 (Retry-After) and the next one reconnects.
+        conn_health_checks=envbool("DB_CONN_HEALTH_CHECKS"),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

@@ -2,7 +2,8 @@
 # Benchmark the signup hook on PostgreSQL and print the numbers: populate a dedicated database to
 # BENCH_ACCOUNTS simulated accounts (once), time the in-process path (features + model), then load
 # gunicorn (2 workers) with wrk over 2 connections on /healthz and on POST /api/v1/signups (every
-# request a new signup), and report p50/p99, their ratio and each worker's memory.
+# request a new signup), and report p50/p99, their ratio and each worker's memory. The HTTP run's
+# signups (account ids bench_...) are deleted afterwards, so every run meets the same population.
 #
 #   scripts/bench_signup.sh
 #
@@ -56,6 +57,25 @@ fi
 $PY manage.py migrate --noinput -v 0
 $PY manage.py install_baseline
 
+delete_bench_signups() {
+  $PY manage.py shell -v 0 -c "
+from django.db import connection
+from accounts.models import Account
+deleted = Account.objects.filter(account_id__startswith='bench_').delete()[1].get('accounts.Account', 0)
+if deleted:
+    connection.cursor().execute('VACUUM ANALYZE')
+print(f'removed {deleted} signups of the HTTP benchmark')"
+}
+# Share of CPU time idle over 2 s: the numbers mean little if something else is using the 2 cores.
+cpu_idle_percent() {
+  local a b
+  read -r -a a < /proc/stat
+  sleep 2
+  read -r -a b < /proc/stat
+  awk -v a="${a[*]}" -v b="${b[*]}" 'BEGIN {
+    split(a, x); split(b, y); for (i = 2; i <= 9; i++) total += y[i] - x[i]
+    printf "%d", 100 * ((y[5] - x[5]) + (y[6] - x[6])) / total }'
+}
 count_accounts() { $PY manage.py shell -v 0 -c "from accounts.models import Account; print(Account.objects.count())" | tail -n1; }
 present=$(count_accounts)
 if [ "$present" -lt "$ACCOUNTS" ]; then
@@ -87,6 +107,7 @@ echo
 echo "== in-process: extract_signup_features + score_features, $SAMPLES signups"
 $PY manage.py bench_signup --count "$SAMPLES" | tee "$WORK/inprocess.txt"
 
+delete_bench_signups
 KEY=$($PY manage.py create_api_key --name bench --scopes signup | tail -n1)
 export BENCH_API_KEY=$KEY
 
@@ -109,6 +130,7 @@ curl -fsS -o /dev/null "$BASE/healthz"
 wrk -t2 -c2 -d3s "$BASE/healthz" >/dev/null
 BENCH_RUN_ID="warm$(date +%s)" wrk -t2 -c2 -d5s -s scripts/bench_signup.lua "$BASE/api/v1/signups" >/dev/null
 
+idle_before=$(cpu_idle_percent)
 echo
 echo "== wrk /healthz (2 threads, 2 connections, $DURATION)"
 wrk -t2 -c2 -d"$DURATION" --latency "$BASE/healthz" | tee "$WORK/healthz.txt"
@@ -125,6 +147,7 @@ for pid in $(pgrep -P "$GUNICORN"); do
 done | tee "$WORK/memory.txt"
 kill -TERM "$GUNICORN"
 wait "$GUNICORN" || true
+delete_bench_signups
 
 health_p50=$(percentile_ms "$WORK/healthz.txt" 50%)
 health_p99=$(percentile_ms "$WORK/healthz.txt" 99%)
@@ -132,7 +155,7 @@ signup_p50=$(percentile_ms "$WORK/signup.txt" 50%)
 signup_p99=$(percentile_ms "$WORK/signup.txt" 99%)
 verdict() { awk -v v="$1" -v limit="$2" 'BEGIN {print (v <= limit ? "ok" : "MISSED")}'; }
 echo
-echo "== summary ($present accounts, populated $populated)"
+echo "== summary ($present accounts, populated $populated; CPU ${idle_before}% idle just before the load)"
 printf "  /healthz        p50 %6.2f ms  p99 %6.2f ms  %s req/s\n" "$health_p50" "$health_p99" \
   "$(requests_per_second "$WORK/healthz.txt")"
 printf "  signup hook     p50 %6.2f ms  p99 %6.2f ms  %s req/s   (target p50 <= 4: %s, p99 <= 10: %s)\n" \
