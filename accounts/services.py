@@ -7,6 +7,7 @@ only for the inserts; a repeat of the same signup returns what was stored.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -17,7 +18,7 @@ from accounts.models import Account, AnalystDecision, ScoreRecord, Status, Trigg
 from riskscore import metrics, policy
 from riskscore.features.reuse import record_sightings
 from riskscore.features.signup import SignupInput, extract_signup_features
-from riskscore.scoring import score_features
+from riskscore.scoring import Score, score_features
 
 # Signup fields compared when the same account_id arrives again.
 SIGNUP_FIELDS = (
@@ -50,7 +51,7 @@ def register_signup(*, signup: SignupInput, created_at_given: bool = True) -> Si
     score = score_features(evidence.features, kind="signup")
     _, document = policy.current_policy.get()
     outcome = policy.decide(probability=score.probability, pathway=signup.pathway, document=document)
-    reasons = [reason.as_dict() for reason in score.reasons]
+    current = current_score_fields(score, outcome, scored_at=timezone.now(), evidence_through=None)
     try:
         with transaction.atomic():
             account = Account.objects.create(
@@ -67,26 +68,11 @@ def register_signup(*, signup: SignupInput, created_at_given: bool = True) -> Si
                 country=signup.country,
                 created_at=signup.created_at,
                 status=outcome.status,
-                score=score.probability,
-                band=outcome.band,
-                decision=outcome.decision,
-                reasons=reasons,
-                model_version=score.model_version,
-                scored_at=timezone.now(),
                 signup_features=evidence.features_for_storage(),
+                **current,
             )
             record_sightings(evidence.identifiers, account_id=account.pk, at=signup.created_at)
-            record = ScoreRecord.objects.create(
-                account=account,
-                trigger=Trigger.SIGNUP,
-                score=score.probability,
-                band=outcome.band,
-                decision=outcome.decision,
-                verification=outcome.verification,
-                reasons=reasons,
-                model_version=score.model_version,
-                scored_at=account.scored_at,
-            )
+            record = record_score(account, trigger=Trigger.SIGNUP, outcome=outcome, current=current)
     except IntegrityError:
         # Another request registered the same account_id between our read and our insert.
         existing = Account.objects.filter(account_id=signup.account_id).first()
@@ -95,6 +81,25 @@ def register_signup(*, signup: SignupInput, created_at_given: bool = True) -> Si
         return _repeat(existing, signup, created_at_given)
     metrics.SIGNUPS_SCORED.labels(pathway=signup.pathway, decision=outcome.decision).inc()
     return SignupResult(created=True, account=account, record=record)
+
+
+def current_score_fields(
+    score: Score, outcome: policy.Outcome, *, scored_at: datetime, evidence_through: datetime | None
+) -> dict:
+    """The fields an account's current score and each of its ScoreRecords share."""
+    return {
+        "score": score.probability,
+        "band": outcome.band,
+        "decision": outcome.decision,
+        "reasons": [reason.as_dict() for reason in score.reasons],
+        "model_version": score.model_version,
+        "scored_at": scored_at,
+        "evidence_through": evidence_through,
+    }
+
+
+def record_score(account: Account, *, trigger: str, outcome: policy.Outcome, current: dict) -> ScoreRecord:
+    return ScoreRecord.objects.create(account=account, trigger=trigger, verification=outcome.verification, **current)
 
 
 def _repeat(account: Account, signup: SignupInput, created_at_given: bool) -> SignupResult:

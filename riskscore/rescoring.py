@@ -7,15 +7,16 @@ records how far the account's usage evidence reaches (evidence_through).
 
 from __future__ import annotations
 
-import math
 from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from accounts.models import Account, ScoreRecord, Trigger, UsageEvent
+from accounts.models import Account, Trigger, UsageEvent
+from accounts.services import current_score_fields, record_score
 from riskscore import policy
+from riskscore.features.signup import features_from_storage
 from riskscore.scoring import score_features
 
 BATCH = 500
@@ -65,29 +66,10 @@ def accounts_awaiting_rescore(*, older_than: timedelta) -> list[int]:
 
 
 def _rescore(account: Account, *, document: dict, trigger: str, evidence_through: datetime | None = None) -> None:
-    features = {name: math.nan if value is None else value for name, value in account.signup_features.items()}
-    score = score_features(features, kind="signup")
+    score = score_features(features_from_storage(account.signup_features), kind="signup")
     outcome = policy.decide(probability=score.probability, pathway=account.pathway, document=document)
-    reasons = [reason.as_dict() for reason in score.reasons]
-    now = timezone.now()
-    ScoreRecord.objects.create(
-        account=account,
-        trigger=trigger,
-        score=score.probability,
-        band=outcome.band,
-        decision=outcome.decision,
-        verification=outcome.verification,
-        reasons=reasons,
-        model_version=score.model_version,
-        scored_at=now,
-        evidence_through=evidence_through or account.evidence_through,
+    current = current_score_fields(
+        score, outcome, scored_at=timezone.now(), evidence_through=evidence_through or account.evidence_through
     )
-    Account.objects.filter(pk=account.pk).update(
-        score=score.probability,
-        band=outcome.band,
-        decision=outcome.decision,
-        reasons=reasons,
-        model_version=score.model_version,
-        scored_at=now,
-        evidence_through=evidence_through or account.evidence_through,
-    )
+    record_score(account, trigger=trigger, outcome=outcome, current=current)
+    Account.objects.filter(pk=account.pk).update(**current)

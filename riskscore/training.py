@@ -8,7 +8,6 @@ the stored metrics describe — so the metrics say how the model does on the fut
 from __future__ import annotations
 
 import hashlib
-import math
 from dataclasses import dataclass
 
 import lightgbm
@@ -19,7 +18,7 @@ from sklearn.isotonic import IsotonicRegression
 from accounts.models import Account, Label
 from riskscore import registry
 from riskscore.evaluation import metrics_by_group
-from riskscore.features.signup import CATEGORICAL_FEATURES, SIGNUP_FEATURES
+from riskscore.features.signup import CATEGORICAL_FEATURES, SIGNUP_FEATURES, features_from_storage
 from riskscore.models import ModelVersion
 
 TRAIN_SHARE, CALIBRATION_SHARE = 0.70, 0.10
@@ -64,7 +63,7 @@ def labelled_signups() -> TrainingSet:
     )
     features, labels, pathways = [], [], []
     for stored, label, pathway in rows.iterator(chunk_size=5000):
-        features.append([math.nan if stored.get(name) is None else stored[name] for name in SIGNUP_FEATURES])
+        features.append(list(features_from_storage(stored).values()))
         labels.append(label == Label.ABUSIVE)
         pathways.append(pathway)
     return TrainingSet(np.asarray(features, dtype=float), np.asarray(labels, dtype=int), np.asarray(pathways))

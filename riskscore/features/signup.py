@@ -158,6 +158,11 @@ def extract_signup_features(signup: SignupInput) -> SignupEvidence:
     )
 
 
+def features_from_storage(stored: dict[str, float | None]) -> dict[str, float]:
+    """Stored signup features back as model input: null (JSON has no NaN) is a missing value."""
+    return {name: math.nan if stored.get(name) is None else stored[name] for name in SIGNUP_FEATURES}
+
+
 def academic_share(reuse: ReuseCounts) -> float:
     """Share of the /24's recent signups that used an academic email: high on a campus network."""
     on_prefix = reuse.get((IdentifierKind.IP_PREFIX, "7d"), 0)
