@@ -1,0 +1,48 @@
+"""Hydra clusters: groups of accounts tied by shared evidence, followed across detection runs.
+
+`Account.cluster_id` holds the member's current cluster (denormalised for filters);
+`ClusterMember` is the membership with the event time each account joined.
+"""
+
+from django.db import models
+from django.db.models import Q
+
+from accounts.models import Account, Band
+
+
+class Cluster(models.Model):
+    cluster_id = models.CharField(max_length=64, unique=True)
+    score = models.FloatField(default=0.0)
+    band = models.CharField(max_length=16, choices=Band.choices, default=Band.LOW)
+    size = models.PositiveIntegerField(default=0)
+    # [{"kind": "payment_fingerprint", "accounts": 390}, ...]: how many members each kind of link ties.
+    links = models.JSONField(default=list)
+    # Scores and features behind `score`, for analysts and the account model.
+    features = models.JSONField(default=dict)
+    first_seen = models.DateTimeField(help_text="Event time of the earliest member's first evidence.")
+    last_seen = models.DateTimeField(help_text="Event time of the newest evidence of any member.")
+    # Wall clock of the last change to membership, score or band (indicator export's `since`).
+    changed_at = models.DateTimeField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["score", "id"], name="cluster_order_score"),
+            models.Index(fields=["changed_at"], name="cluster_changed_since"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(score__gte=0) & Q(score__lte=1), name="cluster_score_is_probability"),
+        ]
+
+    def __str__(self) -> str:
+        return self.cluster_id
+
+
+class ClusterMember(models.Model):
+    cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="members")
+    # An account belongs to at most one cluster at a time.
+    account = models.OneToOneField(Account, on_delete=models.CASCADE, related_name="cluster_membership")
+    joined_at = models.DateTimeField(help_text="Event time at which the account joined the cluster.")
+
+    class Meta:
+        indexes = [models.Index(fields=["cluster", "joined_at"], name="cluster_member_by_join")]
