@@ -9,14 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from accounts.audit import record_audit
 from accounts.errors import Conflict, NotFound
 from accounts.models import Account, AnalystDecision, ScoreRecord, Status, Trigger
+from accounts.signup_rows import insert_signup
 from riskscore import metrics, policy
-from riskscore.features.reuse import record_sightings
 from riskscore.features.signup import SignupInput, extract_signup_features
 from riskscore.scoring import Score, score_features
 
@@ -44,41 +44,32 @@ class SignupResult:
 
 def register_signup(*, signup: SignupInput, created_at_given: bool = True) -> SignupResult:
     """Score and store a new account; an identical repeat returns the stored result, a different one is a Conflict."""
-    if Account.objects.filter(account_id=signup.account_id).exists():
-        return _repeat(Account.objects.get(account_id=signup.account_id), signup, created_at_given)
-
     evidence = extract_signup_features(signup)
     score = score_features(evidence.features, kind="signup")
     _, document = policy.current_policy.get()
     outcome = policy.decide(probability=score.probability, pathway=signup.pathway, document=document)
     current = current_score_fields(score, outcome, scored_at=timezone.now(), evidence_through=None)
-    try:
-        with transaction.atomic():
-            account = Account.objects.create(
-                account_id=signup.account_id,
-                pathway=signup.pathway,
-                email=signup.email,
-                email_normalized=evidence.email_normalized,
-                organization=signup.organization,
-                ip=signup.ip,
-                user_agent=signup.user_agent,
-                device_id=signup.device_id,
-                payment_fingerprint=signup.payment_fingerprint,
-                phone=signup.phone,
-                country=signup.country,
-                created_at=signup.created_at,
-                status=outcome.status,
-                signup_features=evidence.features_for_storage(),
-                **current,
-            )
-            record_sightings(evidence.identifiers, account_id=account.pk, at=signup.created_at)
-            record = record_score(account, trigger=Trigger.SIGNUP, outcome=outcome, current=current)
-    except IntegrityError:
-        # Another request registered the same account_id between our read and our insert.
-        existing = Account.objects.filter(account_id=signup.account_id).first()
-        if existing is None:
-            raise
-        return _repeat(existing, signup, created_at_given)
+    account = Account(
+        account_id=signup.account_id,
+        pathway=signup.pathway,
+        email=signup.email,
+        email_normalized=evidence.email_normalized,
+        organization=signup.organization,
+        ip=signup.ip,
+        user_agent=signup.user_agent,
+        device_id=signup.device_id,
+        payment_fingerprint=signup.payment_fingerprint,
+        phone=signup.phone,
+        country=signup.country,
+        created_at=signup.created_at,
+        status=outcome.status,
+        signup_features=evidence.features_for_storage(),
+        **current,
+    )
+    record = ScoreRecord(account=account, trigger=Trigger.SIGNUP, verification=outcome.verification, **current)
+    # Repeats are rare: trying the insert first saves every new signup a lookup.
+    if not insert_signup(account=account, record=record, identifiers=evidence.identifiers, at=signup.created_at):
+        return _repeat(Account.objects.get(account_id=signup.account_id), signup, created_at_given)
     metrics.SIGNUPS_SCORED.labels(pathway=signup.pathway, decision=outcome.decision).inc()
     return SignupResult(created=True, account=account, record=record)
 
