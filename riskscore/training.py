@@ -24,13 +24,15 @@ from riskscore.models import ModelVersion
 TRAIN_SHARE, CALIBRATION_SHARE = 0.70, 0.10
 MIN_LABELLED = 200
 
-# 200 shallow trees: TreeSHAP (the reasons) costs O(trees x leaves x depth^2),
-# so 15 leaves of depth <= 6 keep pred_contrib well under a millisecond.
+# 200 shallow trees: TreeSHAP (the reasons, on every signup) costs O(trees x leaves x depth^2).
+# On 20,000 simulated accounts, 8 leaves of depth 3 at rate 0.15 score as well as 15 leaves of
+# depth 6 at 0.05 did (held-out AUC 0.957 vs 0.956) at a quarter of the pred_contrib time
+# (0.13 vs 0.5 ms); 15 leaves of depth 4 reach AUC 0.961 at 0.25 ms.
 SIGNUP_PARAMS = {
     "objective": "binary",
-    "num_leaves": 15,
-    "max_depth": 6,
-    "learning_rate": 0.05,
+    "num_leaves": 8,
+    "max_depth": 3,
+    "learning_rate": 0.15,
     "min_data_in_leaf": 20,
     "feature_fraction": 0.8,
     "bagging_fraction": 0.8,
