@@ -152,9 +152,9 @@ def baseline_files(kind: str) -> tuple[Path, Path]:
     return BASELINE_DIR / f"{kind}.model.txt", BASELINE_DIR / f"{kind}.meta.json"
 
 
-def install_baseline(kind: str) -> ModelVersion | None:
-    """Register and activate the shipped baseline model when no model of this kind is active."""
-    if ModelVersion.objects.filter(kind=kind, status=ModelVersion.Status.ACTIVE).exists():
+def install_baseline(kind: str, *, force: bool = False) -> ModelVersion | None:
+    """Register and activate the shipped baseline model when no model of this kind is active (or always, forced)."""
+    if not force and ModelVersion.objects.filter(kind=kind, status=ModelVersion.Status.ACTIVE).exists():
         return None
     model_path, meta_path = baseline_files(kind)
     meta = json.loads(meta_path.read_text())

@@ -55,7 +55,7 @@ if [ -z "${BENCH_DATABASE_URL:-}" ]; then
   fi
 fi
 $PY manage.py migrate --noinput -v 0
-$PY manage.py install_baseline
+$PY manage.py install_baseline --force # the model this checkout ships, whatever ran before
 
 delete_bench_signups() {
   $PY manage.py shell -v 0 -c "

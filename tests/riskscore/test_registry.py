@@ -82,3 +82,12 @@ def test_calibration_maps_raw_margin_into_probability(db):
     assert model.calibrate(-10.0) == 0.0
     assert model.calibrate(0.0) == pytest.approx(0.5)
     assert model.calibrate(10.0) == 1.0
+
+
+def test_forced_baseline_install_replaces_the_active_model(db):
+    register_tiny("m1")
+    registry.activate("m1")
+    assert registry.install_baseline("signup") is None
+    installed = registry.install_baseline("signup", force=True)
+    assert installed.status == "active"
+    assert registry.active_model("signup").version == installed.version

@@ -8,8 +8,13 @@ from riskscore import registry
 class Command(BaseCommand):
     help = "Register and activate the shipped baseline signup model if no signup model is active."
 
-    def handle(self, *args, **options):
-        model = registry.install_baseline("signup")
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--force", action="store_true", help="activate the shipped baseline even if another model is active"
+        )
+
+    def handle(self, *args, force: bool, **options):
+        model = registry.install_baseline("signup", force=force)
         if model is None:
             self.stdout.write("a signup model is already active; baseline not needed")
         else:
