@@ -41,14 +41,15 @@ LABEL_CHOICES = [("", "no label")] + list(Label.choices)
 
 class DecisionForm(forms.Form):
     label = forms.ChoiceField(choices=LABEL_CHOICES, required=False)
-    action = forms.ChoiceField(choices=AnalystDecision.Action.choices, initial="none")
+    action = forms.ChoiceField(choices=AnalystDecision.Action.choices, initial="none", required=False)
     note = forms.CharField(
         max_length=5000, widget=forms.Textarea(attrs={"rows": 2, "placeholder": "Why? (required)"}), strip=True
     )
 
     def clean(self):
         data = super().clean()
-        if data.get("label") == "" and data.get("action") == "none":
+        data["action"] = data.get("action") or "none"
+        if not data.get("label") and data["action"] == "none":
             raise forms.ValidationError("choose a label, an action, or both")
         return data
 

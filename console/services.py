@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from accounts.audit import record_audit
 from accounts.auth import create_api_key
+from accounts.errors import NotFound
 from accounts.models import ApiKey
 from accounts.services import DecisionInput, record_decision
 from clusters.models import Cluster
@@ -49,14 +50,17 @@ def decide_accounts(*, account_ids: list[str], request: DecisionRequest, actor: 
         raise ConsoleError("select at least one account")
     if len(account_ids) > MAX_BULK:
         raise ConsoleError(f"at most {MAX_BULK} accounts at once")
-    with transaction.atomic():
-        for account_id in dict.fromkeys(account_ids):
-            record_decision(
-                decision=DecisionInput(
-                    account_id=account_id, label=request.label, action=request.action, note=request.note.strip()
-                ),
-                actor=actor,
-            )
+    try:
+        with transaction.atomic():
+            for account_id in dict.fromkeys(account_ids):
+                record_decision(
+                    decision=DecisionInput(
+                        account_id=account_id, label=request.label, action=request.action, note=request.note.strip()
+                    ),
+                    actor=actor,
+                )
+    except NotFound as exc:
+        raise ConsoleError(f"{exc.detail}; nothing was recorded") from exc
     return len(dict.fromkeys(account_ids))
 
 

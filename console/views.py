@@ -10,7 +10,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from accounts.models import Account, AnalystDecision, ApiKey
 from clusters.models import Cluster
@@ -52,11 +52,13 @@ def _not_found(request, what: str):
     return render(request, "console/not_found.html", {"what": what}, status=404)
 
 
+@require_safe
 @analyst_required
 def home(request):
     return redirect("console:queue")
 
 
+@require_safe
 @analyst_required
 def queue(request):
     form = QueueFilterForm(request.GET or None)
@@ -106,6 +108,7 @@ def _decision_request(form: DecisionForm) -> services.DecisionRequest:
     )
 
 
+@require_safe
 @analyst_required
 def account_detail(request, account_id: str):
     account = Account.objects.filter(account_id=account_id).first()
@@ -196,11 +199,13 @@ def account_decide(request, account_id: str):
     return render(request, "console/account.html", _account_context(account, form), status=400)
 
 
+@require_safe
 @analyst_required
 def cluster_list(request):
     return render(request, "console/clusters.html", {"page": _page(request, campaigns.clusters_by_score())})
 
 
+@require_safe
 @analyst_required
 def cluster_detail(request, cluster_id: str):
     cluster = Cluster.objects.filter(cluster_id=cluster_id).first()
@@ -281,6 +286,7 @@ def cluster_decide(request, cluster_id: str):
     return render(request, "console/cluster.html", _cluster_context(cluster, form), status=400)
 
 
+@require_safe
 @analyst_required
 def audit(request):
     form = AuditFilterForm(request.GET or None)
@@ -293,6 +299,7 @@ def audit(request):
     )
 
 
+@require_safe
 @admin_required
 def models_page(request):
     selected = model_reports.get_version(request.GET.get("version", "")) or model_reports.default_version()
