@@ -103,3 +103,11 @@ def share_identifier(accounts: list[Account], *, kind: int = 1, value_key: int =
         IdentifierSighting.objects.create(
             kind=kind, value_key=value_key, account=account, seen_at=account.created_at + timedelta(seconds=offset)
         )
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each phase's report on the test item, so a browser fixture knows whether its test failed."""
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"report_{report.when}", report)
