@@ -98,7 +98,7 @@ def score_history_chart(points: Sequence[tuple[datetime, float, str]], threshold
 def curve_chart(
     series: Sequence[Series], *, x_name: str, y_name: str, label: str, diagonal: bool = False
 ) -> SafeString:
-    """A unit-square curve chart (ROC, precision-recall), one polyline per series, with a legend."""
+    """A unit-square curve chart (ROC, precision-recall), one polyline per series; the page carries the legend."""
     size = 300
     frame = _Frame((0.0, 1.0), (0.0, 1.0), size, size)
     body = frame.axes([0, 0.25, 0.5, 0.75, 1.0], "{:.2f}")
@@ -111,10 +111,6 @@ def curve_chart(
         f'<text class="tick" x="12" y="{size / 2}" transform="rotate(-90 12 {size / 2})" '
         f'text-anchor="middle">{escape(y_name)}</text>'
     )
-    for index, item in enumerate(series):
-        y = frame.top + 14 + index * 16
-        body.append(f'<rect class="swatch {item.css}" x="{frame.right - 150}" y="{y - 9}" width="10" height="10"/>')
-        body.append(f'<text class="legend" x="{frame.right - 135}" y="{y}">{escape(item.name)}</text>')
     return _svg(body, width=size, height=size, label=label)
 
 
@@ -132,8 +128,8 @@ def histogram_chart(series: Sequence[Series], *, label: str, bins: int) -> SafeS
         body.append(frame.x_label(tick, f"{tick:.2f}"))
     for index, item in enumerate(series):
         y = frame.top + 12 + index * 16
-        body.append(f'<rect class="swatch {item.css}" x="{frame.right - 200}" y="{y - 9}" width="10" height="10"/>')
-        body.append(f'<text class="legend" x="{frame.right - 185}" y="{y}">{escape(item.name)}</text>')
+        body.append(f'<rect class="swatch {item.css}" x="{frame.right - 290}" y="{y - 9}" width="10" height="10"/>')
+        body.append(f'<text class="legend" x="{frame.right - 275}" y="{y}">{escape(item.name)}</text>')
     return _svg(body, width=WIDTH, height=HEIGHT, label=label)
 
 

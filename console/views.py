@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
-from accounts.models import Account, AnalystDecision, ApiKey
+from accounts.models import Account, AnalystDecision, ApiKey, Status
 from clusters.models import Cluster
 from console import campaigns, charts, model_reports, policy_edit, selectors, services
 from console.forms import (
@@ -26,6 +26,7 @@ from console.forms import (
 )
 from console.masking import mask_email, mask_identifier, mask_ip, mask_phone
 from console.roles import ADMIN, GROUP_FOR_ROLE, admin_required, analyst_required
+from console.templatetags.console_tags import link_name
 from riskscore import policy
 from riskscore.models import ModelVersion
 from riskscore.registry import previous_version
@@ -260,6 +261,8 @@ def _cluster_context(cluster: Cluster, form: DecisionForm) -> dict:
         "members": members,
         "shared": shared,
         "legend": [(kind, f"kind-{index}") for index, kind in enumerate(kinds)],
+        "statuses": Status.choices,
+        "links": [(link_name(link.get("kind", "")), link.get("accounts")) for link in cluster.links],
         "waves": waves,
         "timeline": timeline,
         "graph": graph,
@@ -309,7 +312,10 @@ def models_page(request):
         curves = model_reports.stored_curves(selected)
         active_curves = model_reports.stored_curves(active) if active and active.pk != selected.pk else None
         roc, pr = [], []
-        for name, stored, css in ((selected.version, curves, "series-1"), ("active", active_curves, "series-0")):
+        for name, stored, css in (
+            (selected.version, curves, "series-1"),
+            (f"active ({active.version})" if active else "", active_curves, "series-0"),
+        ):
             if stored:
                 roc.append(charts.Series(name, list(zip(stored["roc"]["fpr"], stored["roc"]["tpr"], strict=True)), css))
                 pr.append(
@@ -329,6 +335,7 @@ def models_page(request):
                 distributions.append(charts.Series(name, points, css))
         context |= {
             "active": active,
+            "curve_legend": [(series.name, series.css) for series in roc],
             "by_pathway": sorted((selected.metrics.get("by_pathway") or {}).items()),
             "roc_chart": charts.curve_chart(
                 roc, x_name="false-positive rate", y_name="true-positive rate", label="ROC curve", diagonal=True
