@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -109,6 +110,19 @@ def _decision_request(form: DecisionForm) -> services.DecisionRequest:
     )
 
 
+def _apply_decision(request, form: DecisionForm, decide: Callable[[services.DecisionRequest], str]) -> bool:
+    """Validate the form and carry it out; a refusal lands on the form. True once recorded."""
+    if not form.is_valid():
+        return False
+    try:
+        message = decide(_decision_request(form))
+    except services.ConsoleError as exc:
+        form.add_error(None, str(exc))
+        return False
+    messages.success(request, message)
+    return True
+
+
 @require_safe
 @analyst_required
 def account_detail(request, account_id: str):
@@ -189,14 +203,13 @@ def account_decide(request, account_id: str):
     if account is None:
         return _not_found(request, f"account {account_id}")
     form = DecisionForm(request.POST)
-    if form.is_valid():
-        try:
-            services.decide_accounts(account_ids=[account_id], request=_decision_request(form), actor=_actor(request))
-        except services.ConsoleError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, f"Recorded: {form.cleaned_data['action']} / {form.label_value or 'no label'}.")
-            return redirect("console:account", account_id=account_id)
+
+    def decide(decision: services.DecisionRequest) -> str:
+        services.decide_accounts(account_ids=[account_id], request=decision, actor=_actor(request))
+        return f"Recorded: {decision.action} / {decision.label or 'no label'}."
+
+    if _apply_decision(request, form, decide):
+        return redirect("console:account", account_id=account_id)
     return render(request, "console/account.html", _account_context(account, form), status=400)
 
 
@@ -278,14 +291,13 @@ def cluster_decide(request, cluster_id: str):
     if cluster is None:
         return _not_found(request, f"cluster {cluster_id}")
     form = DecisionForm(request.POST)
-    if form.is_valid():
-        try:
-            count = services.decide_cluster(cluster=cluster, request=_decision_request(form), actor=_actor(request))
-        except services.ConsoleError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, f"Recorded the decision on all {count} members of {cluster_id}.")
-            return redirect("console:cluster", cluster_id=cluster_id)
+
+    def decide(decision: services.DecisionRequest) -> str:
+        count = services.decide_cluster(cluster=cluster, request=decision, actor=_actor(request))
+        return f"Recorded the decision on all {count} members of {cluster_id}."
+
+    if _apply_decision(request, form, decide):
+        return redirect("console:cluster", cluster_id=cluster_id)
     return render(request, "console/cluster.html", _cluster_context(cluster, form), status=400)
 
 

@@ -62,6 +62,8 @@ def log_in(page, username: str) -> None:
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/console/queue/")
+    page.wait_for_load_state("load")  # the keyboard script is attached by then
 
 
 @pytest.fixture
@@ -120,9 +122,12 @@ def test_an_analyst_finds_a_campaign_in_the_queue_labels_bans_it_and_sees_the_au
 
 def test_an_analyst_selects_with_the_keyboard_and_labels_in_bulk(page, analyst, campaign):
     log_in(page, "ana")
+    rows = page.locator("table.queue tbody tr")
     page.keyboard.press("j")
+    expect(rows.nth(0)).to_have_class(re.compile("focused"))
     page.keyboard.press("x")
     page.keyboard.press("j")
+    expect(rows.nth(1)).to_have_class(re.compile("focused"))
     page.keyboard.press("x")
     expect(page.locator("[data-selected-count]")).to_have_text("2")
     page.locator("#bulk select[name=label]").select_option("legitimate")
