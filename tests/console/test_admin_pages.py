@@ -148,3 +148,15 @@ def test_the_command_creates_a_console_admin_with_django_admin_access(db, monkey
     user = get_user_model().objects.get(username="lee")
     assert user.check_password("long-enough-pw") and user.is_staff and user.is_superuser
     assert AuditEntry.objects.get(action="create_user").detail == {"role": "admin"}
+
+
+def test_an_unknown_model_version_shows_the_default_one(admin_web, baseline):
+    response = admin_web.get("/console/models/?version=nope")
+    assert response.status_code == 200
+    assert response.context["selected"] == baseline
+
+
+def test_a_key_with_unknown_scopes_is_refused_and_none_is_created(admin_web):
+    response = admin_web.post("/console/keys/", {"name": "x", "scopes": ["everything"]})
+    assert response.status_code == 400
+    assert not ApiKey.objects.filter(name="x").exists()

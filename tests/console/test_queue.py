@@ -82,3 +82,11 @@ def test_a_bulk_decision_on_an_unknown_account_changes_nothing(analyst_web):
         "/console/queue/decide/", {"account_ids": [account.account_id, "no_such"], "action": "ban", "note": "x"}
     )
     assert Account.objects.get(pk=account.pk).status == "suspended"
+
+
+def test_bad_filter_values_show_the_queue_with_an_error_instead_of_failing(analyst_web):
+    account = make_account()
+    response = analyst_web.get("/console/queue/?signup_from=yesterday&band=purple&page=zz")
+    assert response.status_code == 200
+    assert "Filters ignored" in response.content.decode()
+    assert _listed(response) == [account.account_id]
