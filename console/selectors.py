@@ -81,7 +81,7 @@ def _flagged() -> QuerySet[Account]:
 
 
 def review_queue(*, filters: QueueFilters) -> QuerySet[Account]:
-    accounts = _flagged().annotate(latest_evidence=Coalesce("evidence_through", "created_at"))
+    accounts = _flagged().defer("signup_features").annotate(latest_evidence=Coalesce("evidence_through", "created_at"))
     for name in ("pathway", "band", "status"):
         if getattr(filters, name):
             accounts = accounts.filter(**{name: getattr(filters, name)})
@@ -103,12 +103,15 @@ def review_queue(*, filters: QueueFilters) -> QuerySet[Account]:
 
 
 def queue_counts() -> dict[str, int]:
-    open_accounts = _flagged().filter(reviewed=False)
-    return {
-        "open": open_accounts.count(),
-        "critical": open_accounts.filter(band=Band.CRITICAL).count(),
-        "in_clusters": open_accounts.filter(cluster_id__isnull=False).count(),
-    }
+    return (
+        _flagged()
+        .filter(reviewed=False)
+        .aggregate(
+            open=Count("id"),
+            critical=Count("id", filter=Q(band=Band.CRITICAL)),
+            in_clusters=Count("id", filter=Q(cluster_id__isnull=False)),
+        )
+    )
 
 
 def score_history(*, account: Account) -> list[ScoreRecord]:

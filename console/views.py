@@ -333,7 +333,7 @@ def models_page(request):
                 pr.append(
                     charts.Series(name, list(zip(stored["pr"]["recall"], stored["pr"]["precision"], strict=True)), css)
                 )
-        distributions = []
+        distributions, sample = [], model_reports.recent_signup_features()
         for name, model, css in (
             (f"active ({active.version})" if active else "", active, "series-0"),
             (
@@ -342,7 +342,7 @@ def models_page(request):
                 "series-1",
             ),
         ):
-            points = model_reports.score_distribution(model) if model else None
+            points = model_reports.score_distribution(model, sample) if model else None
             if points:
                 distributions.append(charts.Series(name, points, css))
         context |= {
