@@ -117,6 +117,8 @@ class DecisionInput:
     label: str | None
     action: str
     note: str
+    # Set when the decision is part of an action on a whole cluster: the audit entry names it as the reason.
+    cluster_id: str | None = None
 
 
 def record_decision(*, decision: DecisionInput, actor: str) -> AnalystDecision:
@@ -142,6 +144,7 @@ def record_decision(*, decision: DecisionInput, actor: str) -> AnalystDecision:
             action=f"decision:{decision.action}",
             object_type="account",
             object_id=account.account_id,
-            detail={"label": decision.label, "note": decision.note, "status": account.status},
+            detail={"label": decision.label, "note": decision.note, "status": account.status}
+            | ({"cluster_id": decision.cluster_id} if decision.cluster_id else {}),
         )
     return stored

@@ -72,7 +72,7 @@ class TrainView(APIView):
     def post(self, request):
         params = self.InputSerializer(data=request.data or {})
         params.is_valid(raise_exception=True)
-        job = jobs.enqueue_job(kind=Job.Kind.TRAIN, params=params.validated_data)
+        job = jobs.enqueue_job(kind=Job.Kind.TRAIN, params={**params.validated_data, "actor": request.user.actor})
         return Response({"job_id": str(job.id)}, status=status.HTTP_202_ACCEPTED)
 
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import numpy as np
-from sklearn.metrics import brier_score_loss, roc_auc_score, roc_curve
+from sklearn.metrics import brier_score_loss, precision_recall_curve, roc_auc_score, roc_curve
 
 FALSE_POSITIVE_BUDGET = 0.01
+# Curves are stored at these points (denser at low false-positive rates, where a T&S team operates).
+CURVE_GRID = np.unique(np.round(np.concatenate([np.linspace(0, 0.05, 26), np.linspace(0, 1, 101)]), 4))
 
 
 def recall_at_fpr(labels: np.ndarray, scores: np.ndarray, fpr_budget: float = FALSE_POSITIVE_BUDGET) -> float | None:
@@ -29,8 +31,25 @@ def binary_metrics(labels: np.ndarray, scores: np.ndarray) -> dict:
     }
 
 
+def curves(labels: np.ndarray, scores: np.ndarray) -> dict | None:
+    """ROC (true- against false-positive rate) and precision-recall points on CURVE_GRID, for charts."""
+    labels = np.asarray(labels, dtype=int)
+    if not labels.size or labels.min() == labels.max():
+        return None
+    fpr, tpr, _ = roc_curve(labels, scores)
+    precision, recall, _ = precision_recall_curve(labels, scores)
+    return {
+        "roc": {"fpr": CURVE_GRID.tolist(), "tpr": np.round(np.interp(CURVE_GRID, fpr, tpr), 4).tolist()},
+        "pr": {
+            "recall": CURVE_GRID.tolist(),
+            "precision": np.round(np.interp(CURVE_GRID, recall[::-1], precision[::-1]), 4).tolist(),
+        },
+    }
+
+
 def metrics_by_group(labels: np.ndarray, scores: np.ndarray, groups: np.ndarray) -> dict:
     overall = binary_metrics(labels, scores)
+    overall["curves"] = curves(labels, scores)
     overall["by_pathway"] = {
         str(group): binary_metrics(labels[groups == group], scores[groups == group]) for group in np.unique(groups)
     }

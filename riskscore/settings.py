@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "riskscore",
     "accounts",
     "clusters",
+    "console",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -54,6 +56,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "console.middleware.ConsoleSecurityHeadersMiddleware",
+    # Last, as django-axes asks: it answers a locked-out login attempt.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "riskscore.urls"
@@ -100,6 +105,24 @@ USE_TZ = True
 TIME_ZONE = "UTC"
 LANGUAGE_CODE = "en-us"
 STATIC_URL = "static/"
+
+# The console (console/): Django sessions, roles as groups, login rate-limited by django-axes.
+LOGIN_URL = "console:login"
+LOGIN_REDIRECT_URL = "console:queue"
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+# Failed logins per username and IP before that pair is locked out for AXES_COOLOFF_TIME hours.
+AXES_FAILURE_LIMIT = int(os.getenv("LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = float(os.getenv("LOGIN_COOLOFF_HOURS", "0.25"))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+AXES_LOCKOUT_TEMPLATE = "console/locked_out.html"
+# Outside development, cookies only travel over HTTPS and the session cookie is out of JavaScript's reach.
+SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", str(not DEBUG))
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = int(os.getenv("SESSION_COOKIE_AGE", str(8 * 3600)))
 STATIC_ROOT = VAR_DIR / "static"
 
 REST_FRAMEWORK = {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from accounts.audit import record_audit
 from accounts.models import Trigger
 from riskscore import jobs, rescoring, training
 from riskscore.models import Job
@@ -11,6 +12,10 @@ from riskscore.models import Job
 
 def _train(params: dict) -> dict:
     model = training.train_signup_model(activate=bool(params.get("activate")))
+    if params.get("activate"):
+        record_audit(
+            actor=params.get("actor", "api"), action="activate_model", object_type="model", object_id=model.version
+        )
     return {
         "models": [{"version": model.version, "kind": model.kind, "status": model.status, "metrics": model.metrics}]
     }

@@ -1,7 +1,7 @@
 """URL routes. Every API path works with or without a trailing slash, without redirects."""
 
 from django.contrib import admin
-from django.urls import path, re_path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from accounts import api as accounts_api
@@ -34,6 +34,7 @@ urlpatterns = [
     api("rescore", engine_api.RescoreView.as_view(), "rescore"),
     api(r"jobs/(?P<job_id>[^/]+)", engine_api.JobDetailView.as_view(), "job-detail"),
     path("admin/", admin.site.urls),
+    path("console/", include("console.urls")),
 ]
 
 handler404 = "accounts.errors.json_not_found"

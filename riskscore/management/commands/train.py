@@ -4,6 +4,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
+from accounts.audit import record_audit
 from riskscore import training
 
 
@@ -18,5 +19,7 @@ class Command(BaseCommand):
             model = training.train_signup_model(activate=activate)
         except training.NotEnoughLabels as exc:
             raise CommandError(str(exc)) from exc
+        if activate:
+            record_audit(actor="cli", action="activate_model", object_type="model", object_id=model.version)
         self.stdout.write(f"trained {model.version} ({model.status})")
         self.stdout.write(json.dumps(model.metrics, indent=2))
