@@ -162,7 +162,7 @@ def usage_links(rows: Iterable[tuple]) -> list[tuple]:
 
 def _store(links: list[tuple]) -> None:
     LinkEvidence.objects.bulk_create(
-        (LinkEvidence(account_id=a, kind=int(k), column_key=c, seen_at=t) for a, k, c, t in links),
+        (LinkEvidence(account_id=a, kind=int(k), column_key=c, seen_at=int(t.timestamp())) for a, k, c, t in links),
         batch_size=BATCH,
         ignore_conflicts=True,
     )

@@ -14,17 +14,12 @@ CHUNK = 20000
 def load_graph() -> EvidenceGraph:
     """Every account with at least one link column, indexed 0..n-1 in primary-key order."""
     links = LinkEvidence.objects.values_list("account_id", "kind", "column_key", "seen_at").order_by()
-    account_pk, kind, key, seen = [], [], [], []
-    for a, k, c, t in links.iterator(chunk_size=CHUNK):
-        account_pk.append(a)
-        kind.append(k)
-        key.append(c)
-        seen.append(t.timestamp())
-    account_pk_arr = np.array(account_pk, np.int64)
-    keys, cols = np.unique(np.array(key, np.int64), return_inverse=True)
+    table = np.array(list(links.iterator(chunk_size=CHUNK)), np.int64).reshape(-1, 4)
+    account_pk_arr, kind, key, seen = table[:, 0], table[:, 1], table[:, 2], table[:, 3]
+    keys, cols = np.unique(key, return_inverse=True)
     pks, rows = np.unique(account_pk_arr, return_inverse=True)
     column_kind = np.zeros(len(keys), np.int16)
-    column_kind[cols] = np.array(kind, np.int16)
+    column_kind[cols] = kind.astype(np.int16)
 
     n = len(pks)
     member_score = np.zeros(n, np.float32)
@@ -44,7 +39,7 @@ def load_graph() -> EvidenceGraph:
     return EvidenceGraph(
         rows=rows.astype(np.int32),
         cols=cols.astype(np.int32),
-        seen=np.array(seen, np.float64),
+        seen=seen.astype(np.float64),
         column_kind=column_kind,
         member_score=member_score,
         label=label,

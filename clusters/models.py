@@ -60,7 +60,8 @@ class LinkEvidence(models.Model):
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="link_evidence")
     kind = models.SmallIntegerField(help_text="clusters.graph.kinds.LinkKind")
     column_key = models.BigIntegerField()
-    seen_at = models.DateTimeField(help_text="Event time the account was first seen in the column.")
+    # Seconds since the epoch, not a datetime: detection reads millions of these into numpy at once.
+    seen_at = models.BigIntegerField(help_text="Event time (Unix seconds) the account was first seen in the column.")
 
     class Meta:
         constraints = [

@@ -111,12 +111,12 @@ def store_clusters(graph: EvidenceGraph, groups: list[DetectedGroup], *, now: da
     matched = _match(member_pks, previous, old_size)
     kept: set[int] = set()
     changed: set[int] = set()
-    membership: dict[int, tuple[Cluster, float]] = {}
+    created: list[tuple[Cluster, np.ndarray, np.ndarray]] = []
+    updated: list[tuple[Cluster, np.ndarray, np.ndarray]] = []
     for index, (group, pks) in enumerate(zip(groups, member_pks, strict=True)):
         score = cluster_score(group.features)
         band = _band(score, thresholds)
         cluster = live.get(matched.get(index))
-        members_before = old_members.get(cluster.pk, set()) if cluster else set()
         fields = {
             "score": round(score, 4),
             "band": band,
@@ -127,23 +127,31 @@ def store_clusters(graph: EvidenceGraph, groups: list[DetectedGroup], *, now: da
             "last_seen": _at(group.last_seen),
         }
         if cluster is None:
-            cluster = Cluster.objects.create(cluster_id=f"cl_{secrets.token_hex(5)}", changed_at=now, **fields)
+            cluster = Cluster(cluster_id=f"cl_{secrets.token_hex(5)}", changed_at=now, **fields)
+            created.append((cluster, pks, group.joined))
             changed.update(int(pk) for pk in pks)
-        else:
-            kept.add(cluster.pk)
-            moved = members_before != {int(pk) for pk in pks}
-            if cluster.band != band:
-                changed.update(int(pk) for pk in pks)
-            if moved or cluster.band != band or abs(cluster.score - fields["score"]) >= SCORE_CHANGE:
-                fields["changed_at"] = now
-            for name, value in fields.items():
-                setattr(cluster, name, value)
-            cluster.save()
-        for pk, joined in zip(pks, group.joined, strict=True):
-            membership[int(pk)] = (cluster, float(joined))
+            continue
+        kept.add(cluster.pk)
+        moved = old_members.get(cluster.pk, set()) != {int(pk) for pk in pks}
+        if cluster.band != band:
+            changed.update(int(pk) for pk in pks)
+        if moved or cluster.band != band or abs(cluster.score - fields["score"]) >= SCORE_CHANGE:
+            fields["changed_at"] = now
+        for name, value in fields.items():
+            setattr(cluster, name, value)
+        updated.append((cluster, pks, group.joined))
+    Cluster.objects.bulk_create([cluster for cluster, _, _ in created], batch_size=CHUNK)
+    Cluster.objects.bulk_update(
+        [cluster for cluster, _, _ in updated],
+        ["score", "band", "size", "links", "features", "first_seen", "last_seen", "changed_at"],
+        batch_size=CHUNK,
+    )
+    membership: dict[int, tuple[Cluster, float]] = {}
+    for cluster, pks, joined in created + updated:
+        for pk, at in zip(pks.tolist(), joined.tolist(), strict=True):
+            membership[pk] = (cluster, at)
 
-    for pk in set(live) - kept:
-        Cluster.objects.filter(pk=pk).update(size=0, dissolved_at=now, changed_at=now)
+    Cluster.objects.filter(pk__in=set(live) - kept).update(size=0, dissolved_at=now, changed_at=now)
     changed |= _write_members(previous, membership)
     stats = {
         "clusters": len(groups),

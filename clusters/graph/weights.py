@@ -49,7 +49,7 @@ CONTEXT_DISCOUNT = 0.75
 class ColumnWeights:
     size: np.ndarray  # int64[m]: accounts in each column
     weight: np.ndarray  # float32[m]: 0 for columns that link nothing (one account, or infrastructure)
-    strong: np.ndarray  # bool[m]: may join a component by itself
+    strong: np.ndarray  # bool[m]: joins a component by itself (a telling kind, not too popular)
     institution: np.ndarray  # int64[n]: each account's institution column, -1 if none (webmail)
 
 
@@ -66,10 +66,12 @@ def column_weights(graph: EvidenceGraph) -> ColumnWeights:
 
     academic_share = np.bincount(graph.cols, weights=graph.academic[graph.rows], minlength=m) / np.maximum(size, 1)
     context = np.maximum(academic_share, _institution_homogeneity(graph, institution, size))
-    weight = BASE_WEIGHT[kind] * inverse_frequency(size)
-    weight = np.where(ORGANISATION_SHARED[kind], weight * (1.0 - CONTEXT_DISCOUNT * context), weight)
-    weight = np.where((size >= 2) & (size <= MAX_ACCOUNTS[kind]), weight, 0.0).astype(np.float32)
-    strong = STRONG_KIND[kind] & (weight >= STRONG_WEIGHT)
+    in_range = (size >= 2) & (size <= MAX_ACCOUNTS[kind])
+    raw = np.where(in_range, BASE_WEIGHT[kind] * inverse_frequency(size), 0.0)
+    # Context lowers what a column says about abuse, not whether it ties a group: a team sharing its
+    # company card is a real cluster, scored low because it looks like a team.
+    strong = STRONG_KIND[kind] & (raw >= STRONG_WEIGHT)
+    weight = np.where(ORGANISATION_SHARED[kind], raw * (1.0 - CONTEXT_DISCOUNT * context), raw).astype(np.float32)
     assert len(institution) == n
     return ColumnWeights(size=size, weight=weight, strong=strong, institution=institution)
 
