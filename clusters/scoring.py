@@ -25,8 +25,10 @@ SCORE_INPUTS = (
     "log_members_per_day",
 )
 # Fitted by `manage.py fit_cluster_score` on 20,000 simulated accounts of seed 7 (983 clusters, 64 campaigns).
-# The simulator has no usage traffic yet, so synchrony could not be fitted: its weight is set by judgement
-# (in-step activity is the strongest sign of one operator) until usage simulation lands and it is refitted.
+# The simulator has no usage traffic yet, so synchrony could not be fitted (it came out 0): its weight is a
+# prior set by judgement — a whole group in lockstep on the same templates and models is what one operator
+# looks like (SynchroTrap's premise), and it outweighs the fitted size and burst terms for such a group —
+# until the usage simulation lands and `fit_cluster_score` refits it.
 INTERCEPT = -2.424
 COEFFICIENTS: dict[str, float] = {
     "member_score_mean": 7.395,
@@ -34,7 +36,7 @@ COEFFICIENTS: dict[str, float] = {
     "log_size": 1.461,
     "density": -0.867,
     "strong_share": -0.061,
-    "synchrony": 2.5,
+    "synchrony": 6.0,
     "link_kinds": -0.379,
     "institution_homogeneity": -2.618,
     "academic_share": -1.015,

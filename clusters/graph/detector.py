@@ -17,13 +17,16 @@ from clusters.graph.components import strong_components
 from clusters.graph.kinds import RULES, LinkKind
 from clusters.graph.model import DetectedGroup, EvidenceGraph
 from clusters.graph.peeling import MIN_BLOCK_ACCOUNTS, dense_blocks
-from clusters.graph.synchrony import group_synchrony
+from clusters.graph.synchrony import groups_synchrony
 from clusters.graph.weights import SYNCHRONY_KIND, ColumnWeights, column_weights
 
 # A block must average this much weighted shared evidence per node to be a group:
 # ten accounts sharing a dozen hourly template buckets reach it; a popular template never does.
 MIN_BLOCK_DENSITY = 1.0
 MAX_BLOCKS = 25
+# ... and be this many times denser than the weak graph as a whole: on a busy graph the whole
+# active population clears any fixed bar, and a block is only telling against its background.
+BLOCK_LIFT = 2.0
 # A block joins the component holding at least this share of its accounts.
 BLOCK_JOINS_COMPONENT = 0.5
 DAY = 86400.0
@@ -37,20 +40,28 @@ class InProcessDetector:
         self.max_blocks = max_blocks
 
     def detect(self, graph: EvidenceGraph) -> list[DetectedGroup]:
-        weights = column_weights(graph)
+        return self.detect_with(graph, column_weights(graph))
+
+    def detect_with(self, graph: EvidenceGraph, weights: ColumnWeights) -> list[DetectedGroup]:
+        """Detection with column weights given (an incremental run passes the whole graph's column sizes)."""
         labels = strong_components(graph, weights.strong)
         from_blocks = self._add_dense_blocks(graph, weights, labels)
         return describe_groups(graph, weights, labels, from_blocks)
 
     def _add_dense_blocks(self, graph: EvidenceGraph, weights: ColumnWeights, labels: np.ndarray) -> set[int]:
         weak = (weights.weight[graph.cols] > 0) & ~weights.strong[graph.cols]
+        rows, cols = graph.rows[weak], graph.cols[weak]
+        weight = weights.weight[cols]
+        # The background: weak links per node over every account and the columns in use.
+        nodes = graph.n_accounts + len(np.unique(cols))
+        background = float(weight.sum()) / nodes if nodes else 0.0
         blocks = dense_blocks(
-            graph.rows[weak],
-            graph.cols[weak],
-            weights.weight[graph.cols[weak]],
+            rows,
+            cols,
+            weight,
             n_rows=graph.n_accounts,
             n_cols=graph.n_columns,
-            min_density=self.min_block_density,
+            min_density=max(self.min_block_density, BLOCK_LIFT * background),
             max_blocks=self.max_blocks,
         )
         touched: set[int] = set()
@@ -125,6 +136,7 @@ def describe_groups(
     homogeneity = _institution_homogeneity(labels, weights.institution, n_groups, size)
 
     sync_rows, sync_cols = _synchrony_incidences(graph)
+    synchrony, active = groups_synchrony(labels, sync_rows, sync_cols, weights.size, n_groups)
     groups: list[DetectedGroup] = []
     order = np.argsort(labels, kind="stable")
     bounds = np.searchsorted(labels[order], np.arange(n_groups + 1))
@@ -132,7 +144,6 @@ def describe_groups(
         members = np.sort(order[bounds[g] : bounds[g + 1]])
         if len(members) < 2:
             continue
-        synchrony, active = group_synchrony(members, sync_rows, sync_cols, weights.size)
         times = joined[members]
         span_days = float(times.max() - times.min()) / DAY
         links = [
@@ -144,8 +155,8 @@ def describe_groups(
             "size": float(len(members)),
             "density": round(float(density[g]), 4),
             "strong_share": round(float(strong_share[g]), 4),
-            "synchrony": round(synchrony, 4),
-            "active_members": float(active),
+            "synchrony": round(float(synchrony[g]), 4),
+            "active_members": float(active[g]),
             "link_kinds": float(len(links)),
             "institution_homogeneity": round(float(homogeneity[g]), 4),
             "academic_share": round(float(academic_share[g]), 4),

@@ -1,56 +1,75 @@
-"""SynchroTrap-style synchrony within a candidate group.
+"""SynchroTrap-style synchrony within candidate groups, for every group at once.
 
-Each account's activity is a set of (time bucket, template or category, model) and
-(time bucket, network) columns; two accounts are in step when the Jaccard similarity of
-their sets is high. Pairs are compared only within a candidate group (Cao et al.,
-SynchroTrap, CCS 2014), on a deterministic sample of at most MAX_COMPARED members.
+Each account's activity is a set of synchrony columns ((hour, template or category,
+model), (six hours, network), (week, template)); two accounts are in step when the
+Jaccard similarity of their sets is high. Pairs are compared only within a group (Cao
+et al., SynchroTrap, CCS 2014), never across the population. A column far bigger than
+the group (a template everyone uses, a busy hour) is ignored: being in step with
+everyone is not synchrony. Groups above MAX_COMPARED members are compared on a
+deterministic sample of that many.
 """
 
 from __future__ import annotations
 
 import numpy as np
-from scipy.sparse import csr_matrix
 
 MAX_COMPARED = 400
 IN_STEP_JACCARD = 0.3
 POPULAR_FACTOR = 2
 
 
-def group_synchrony(
-    members: np.ndarray, rows: np.ndarray, cols: np.ndarray, column_size: np.ndarray
-) -> tuple[float, int]:
-    """Share of the group's active members whose closest peer is in step, and how many members were active.
+def groups_synchrony(
+    labels: np.ndarray, rows: np.ndarray, cols: np.ndarray, column_size: np.ndarray, n_groups: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per group: the share of its active members whose closest peer is in step, and how many were active.
 
-    `rows`/`cols` are the synchrony incidences of the whole graph, sorted by row. A column far
-    bigger than the group (a template everyone uses, a busy hour) is ignored: being in step
-    with the whole population is not synchrony.
+    `rows`/`cols` are the synchrony incidences of the whole graph; `labels` each account's group (-1: none).
     """
-    start = np.searchsorted(rows, members, side="left")
-    stop = np.searchsorted(rows, members, side="right")
-    is_active = stop > start
-    n_active = int(is_active.sum())
-    if n_active < 2:
-        return 0.0, n_active
-    start, stop = start[is_active], stop[is_active]
-    if n_active > MAX_COMPARED:
-        sample = np.linspace(0, n_active - 1, MAX_COMPARED).astype(np.int64)
-        start, stop = start[sample], stop[sample]
-    pieces = [np.arange(a, b) for a, b in zip(start, stop, strict=True)]
-    index = np.concatenate(pieces)
-    local_rows = np.repeat(np.arange(len(pieces)), [len(p) for p in pieces])
-    specific = column_size[cols[index]] <= POPULAR_FACTOR * len(members)
-    index, local_rows = index[specific], local_rows[specific]
-    if not len(index):
-        return 0.0, n_active
-    _, local_cols = np.unique(cols[index], return_inverse=True)
-    activity = csr_matrix(
-        (np.ones(len(index), np.float32), (local_rows, local_cols)), shape=(len(pieces), local_cols.max() + 1)
-    )
-    activity.data[:] = 1.0  # repeated incidences count once
-    shared = (activity @ activity.T).toarray()
-    counts = np.diag(shared).copy()
-    union = counts[:, None] + counts[None, :] - shared
-    jaccard = np.divide(shared, union, out=np.zeros_like(shared), where=union > 0)
-    np.fill_diagonal(jaccard, 0.0)
-    in_step = jaccard.max(axis=1) >= IN_STEP_JACCARD
-    return float(in_step.mean()), n_active
+    group = labels[rows]
+    size = np.bincount(labels[labels >= 0], minlength=n_groups)
+    keep = group >= 0
+    keep[keep] = column_size[cols[keep]] <= POPULAR_FACTOR * size[group[keep]]
+    rows, cols, group = rows[keep], cols[keep], group[keep]
+    rows, cols, group = _sample(rows, cols, group, labels, size)
+
+    active_rows = np.unique(rows)
+    active = np.bincount(labels[active_rows], minlength=n_groups)
+    if not len(rows):
+        return np.zeros(n_groups), active
+    per_account = np.bincount(rows, minlength=len(labels))
+
+    # Members of the same group in the same column, as pairs (a < b by position), counted per pair.
+    order = np.lexsort((rows, cols, group))
+    rows, cols, group = rows[order], cols[order], group[order]
+    key = group.astype(np.int64) * (int(cols.max()) + 1) + cols
+    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+    run_end = np.repeat(np.r_[starts[1:], len(key)], np.diff(np.r_[starts, len(key)]))
+    partners = run_end - np.arange(len(key)) - 1
+    first = np.repeat(np.arange(len(key)), partners)
+    offsets = np.arange(len(first)) - np.repeat(np.cumsum(partners) - partners, partners)
+    second = first + 1 + offsets
+    a, b = rows[first].astype(np.int64), rows[second].astype(np.int64)
+    pair, shared = np.unique(a * len(labels) + b, return_counts=True)
+    a, b = pair // len(labels), pair % len(labels)
+    jaccard = shared / (per_account[a] + per_account[b] - shared)
+
+    best = np.zeros(len(labels))
+    np.maximum.at(best, a, jaccard)
+    np.maximum.at(best, b, jaccard)
+    in_step = np.bincount(labels[active_rows], weights=best[active_rows] >= IN_STEP_JACCARD, minlength=n_groups)
+    share = np.divide(in_step, active, out=np.zeros(n_groups), where=active >= 2)
+    return share, active
+
+
+def _sample(rows, cols, group, labels, size):
+    """At most MAX_COMPARED evenly spaced members of each big group keep their incidences."""
+    big = np.flatnonzero(size > MAX_COMPARED)
+    if not len(big):
+        return rows, cols, group
+    chosen = np.ones(len(labels), bool)
+    for g in big:
+        members = np.flatnonzero(labels == g)
+        chosen[members] = False
+        chosen[members[np.linspace(0, len(members) - 1, MAX_COMPARED).astype(np.int64)]] = True
+    keep = chosen[rows]
+    return rows[keep], cols[keep], group[keep]

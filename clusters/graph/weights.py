@@ -58,10 +58,12 @@ def inverse_frequency(size: np.ndarray) -> np.ndarray:
     return (np.log(5.0) / np.log(np.maximum(size, 2) + 3.0)).astype(np.float32)
 
 
-def column_weights(graph: EvidenceGraph) -> ColumnWeights:
+def column_weights(graph: EvidenceGraph, *, size: np.ndarray | None = None) -> ColumnWeights:
+    """`size` overrides the column sizes when `graph` is a region of a bigger graph (incremental runs)."""
     m, n = graph.n_columns, graph.n_accounts
     kind = graph.column_kind.astype(np.int64)
-    size = np.bincount(graph.cols, minlength=m)
+    if size is None:
+        size = np.bincount(graph.cols, minlength=m)
     institution = account_institutions(graph)
 
     academic_share = np.bincount(graph.cols, weights=graph.academic[graph.rows], minlength=m) / np.maximum(size, 1)
