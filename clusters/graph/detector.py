@@ -53,7 +53,7 @@ class InProcessDetector:
         rows, cols = graph.rows[weak], graph.cols[weak]
         weight = weights.weight[cols]
         # The background: weak links per node over every account and the columns in use.
-        nodes = graph.n_accounts + len(np.unique(cols))
+        nodes = graph.n_accounts + int(np.count_nonzero(np.bincount(cols, minlength=graph.n_columns)))
         background = float(weight.sum()) / nodes if nodes else 0.0
         blocks = dense_blocks(
             rows,
@@ -135,7 +135,7 @@ def describe_groups(
     strong_share = per_group(strong_member.astype(np.float64)) / np.maximum(size, 1)
     homogeneity = _institution_homogeneity(labels, weights.institution, n_groups, size)
 
-    sync_rows, sync_cols = _synchrony_incidences(graph)
+    sync_rows, sync_cols = _synchrony_incidences(graph, labels)
     synchrony, active = groups_synchrony(labels, sync_rows, sync_cols, weights.size, n_groups)
     groups: list[DetectedGroup] = []
     order = np.argsort(labels, kind="stable")
@@ -192,8 +192,9 @@ def _institution_homogeneity(labels: np.ndarray, institution: np.ndarray, n_grou
     return most / np.maximum(size, 1)
 
 
-def _synchrony_incidences(graph: EvidenceGraph) -> tuple[np.ndarray, np.ndarray]:
-    is_sync = SYNCHRONY_KIND[graph.column_kind[graph.cols].astype(np.int64)]
-    rows, cols = graph.rows[is_sync].astype(np.int64), graph.cols[is_sync]
-    order = np.argsort(rows, kind="stable")
-    return rows[order], cols[order]
+def _synchrony_incidences(graph: EvidenceGraph, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Synchrony incidences of accounts that are in a group (the only ones ever compared)."""
+    grouped = labels[graph.rows] >= 0
+    rows, cols = graph.rows[grouped], graph.cols[grouped]
+    is_sync = SYNCHRONY_KIND[graph.column_kind[cols].astype(np.int64)]
+    return rows[is_sync].astype(np.int64), cols[is_sync]

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.sparse import csr_matrix
 
 from clusters.graph.detector import InProcessDetector
 from clusters.graph.model import DetectedGroup, EvidenceGraph
@@ -24,8 +25,8 @@ class DetectionState:
     graph: EvidenceGraph
     size: np.ndarray  # int64[m]: accounts per column, over the whole graph
     labels: np.ndarray  # int64[n]: each account's group, -1 for none
-    by_row: np.ndarray  # incidence indices sorted by account
-    by_col: np.ndarray  # incidence indices sorted by column
+    by_row: csr_matrix  # row i's incidence indices: indices[indptr[i]:indptr[i + 1]]
+    by_col: csr_matrix  # the same from each column
     indexed: int  # incidences covered by by_row and by_col (those of the last full run)
     groups: dict[int, DetectedGroup]
 
@@ -46,23 +47,27 @@ def full_run(graph: EvidenceGraph, detector: InProcessDetector | None = None) ->
         graph=graph,
         size=np.bincount(graph.cols, minlength=graph.n_columns).astype(np.int64),
         labels=labels,
-        by_row=np.argsort(graph.rows, kind="stable"),
-        by_col=np.argsort(graph.cols, kind="stable"),
+        by_row=_index(graph.rows, graph.n_accounts),
+        by_col=_index(graph.cols, graph.n_columns),
         indexed=len(graph.rows),
         groups=by_label,
     )
 
 
-def _incidences_of(keys: np.ndarray, sorted_index: np.ndarray, values: np.ndarray) -> np.ndarray:
-    """Incidence indices whose `values` (rows or cols) are in `keys`, through an index sorted by them."""
-    ordered = values[sorted_index]
-    start = np.searchsorted(ordered, keys, side="left")
-    stop = np.searchsorted(ordered, keys, side="right")
+def _index(values: np.ndarray, n: int) -> csr_matrix:
+    """Incidences grouped by value in O(nnz) (scipy's counting sort), not an O(nnz log nnz) argsort."""
+    nnz = len(values)
+    return csr_matrix((np.ones(nnz, np.int8), (values, np.arange(nnz))), shape=(n, max(nnz, 1)))
+
+
+def _incidences_of(keys: np.ndarray, index: csr_matrix) -> np.ndarray:
+    """Incidence indices of the given rows or columns (`keys`), through their index."""
+    start, stop = index.indptr[keys], index.indptr[keys + 1]
     lengths = stop - start
     if not lengths.sum():
         return np.zeros(0, np.int64)
     offsets = np.repeat(start - np.cumsum(lengths) + lengths, lengths) + np.arange(lengths.sum())
-    return sorted_index[offsets]
+    return index.indices[offsets].astype(np.int64)
 
 
 def add_evidence(
@@ -88,7 +93,7 @@ def add_evidence(
     touched_cols = np.unique(cols)
     hits = np.concatenate(
         [
-            _incidences_of(touched_cols, state.by_col, graph.cols[: state.indexed]),
+            _incidences_of(touched_cols[touched_cols < state.by_col.shape[0]], state.by_col),
             tail[np.isin(graph.cols[tail], touched_cols)],
         ]
     )
@@ -98,7 +103,7 @@ def add_evidence(
     in_groups = np.flatnonzero(np.isin(state.labels, touched_groups)) if len(touched_groups) else np.zeros(0, np.int64)
     region = np.unique(np.concatenate([touched_accounts, in_groups]))
     incidences = np.concatenate(
-        [_incidences_of(region, state.by_row, graph.rows[: state.indexed]), tail[np.isin(graph.rows[tail], region)]]
+        [_incidences_of(region[region < state.by_row.shape[0]], state.by_row), tail[np.isin(graph.rows[tail], region)]]
     )
 
     local_rows = np.searchsorted(region, graph.rows[incidences])

@@ -89,7 +89,8 @@ def _institution_homogeneity(graph: EvidenceGraph, institution: np.ndarray, size
     """Share of each column's accounts that belong to its most common institution (0 if none does)."""
     m = graph.n_columns
     owner = institution[graph.rows]
-    has = owner >= 0
+    # Only shared columns of the kinds the context discounts need it.
+    has = (owner >= 0) & (size[graph.cols] >= 2) & ORGANISATION_SHARED[graph.column_kind[graph.cols].astype(np.int64)]
     pair = graph.cols[has].astype(np.int64) * m + owner[has]
     keys, counts = np.unique(pair, return_counts=True)
     most = np.zeros(m, np.int64)
