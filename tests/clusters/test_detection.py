@@ -151,3 +151,19 @@ def test_a_cluster_whose_links_are_gone_is_dissolved_and_its_members_freed(basel
     assert stats["dissolved"] == 1 and changed == {a.pk for a in ring}
     assert not Account.objects.filter(cluster_id__isnull=False).exists()
     assert Cluster.objects.get().dissolved_at is not None
+
+
+def test_a_new_signup_with_a_known_campaigns_card_gets_that_clusters_features_before_any_run(baseline):
+    from clusters.selectors import signup_cluster_features
+    from riskscore.features.signup import extract_signup_features
+
+    ring = card_ring(4)
+    detect_clusters()
+    Account.objects.filter(pk=ring[0].pk).update(label=Label.ABUSIVE)
+    newcomer = signup_input(email="fresh77@gmail.com", ip="192.0.2.200", payment_fingerprint="pmfp_ring", phone="")
+    evidence = extract_signup_features(newcomer)
+    features = signup_cluster_features(identifiers=evidence.identifiers, at=newcomer.created_at)
+    assert features["cluster_size"] == 4 and features["cluster_abusive_share"] == 1 / 4
+    stranger = signup_input(email="other@gmail.com", ip="192.0.2.201", payment_fingerprint="pmfp_other", phone="")
+    evidence = extract_signup_features(stranger)
+    assert signup_cluster_features(identifiers=evidence.identifiers, at=stranger.created_at)["cluster_size"] == 0
