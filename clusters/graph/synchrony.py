@@ -5,7 +5,8 @@ model), (six hours, network), (week, template)); two accounts are in step when t
 Jaccard similarity of their sets is high. Pairs are compared only within a group (Cao
 et al., SynchroTrap, CCS 2014), never across the population. A column far bigger than
 the group (a template everyone uses, a busy hour) is ignored: being in step with
-everyone is not synchrony. Groups above MAX_COMPARED members are compared on a
+everyone is not synchrony; nor is a column no one else is in (a one-off address
+dilutes the similarity without saying anything). Groups above MAX_COMPARED members are compared on a
 deterministic sample of that many.
 """
 
@@ -28,7 +29,8 @@ def groups_synchrony(
     group = labels[rows]
     size = np.bincount(labels[labels >= 0], minlength=n_groups)
     keep = group >= 0
-    keep[keep] = column_size[cols[keep]] <= POPULAR_FACTOR * size[group[keep]]
+    shared_size = column_size[cols[keep]]
+    keep[keep] = (shared_size >= 2) & (shared_size <= POPULAR_FACTOR * size[group[keep]])
     rows, cols, group = rows[keep], cols[keep], group[keep]
     rows, cols, group = _sample(rows, cols, group, labels, size)
 
