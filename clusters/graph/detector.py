@@ -30,14 +30,27 @@ BLOCK_LIFT = 2.0
 # A block joins the component holding at least this share of its accounts.
 BLOCK_JOINS_COMPONENT = 0.5
 DAY = 86400.0
+# An account in no group joins the group with which it shares weak columns of this much weight in all,
+# at least two of them (a proxy exit in the same day and the same generated address shape, say).
+# One step only, from accounts to existing groups, so weak links can never chain groups together.
+ATTACH_WEIGHT = 0.8
+ATTACH_MIN_COLUMNS = 2
+ATTACH_MAX_COLUMN = 50
 
 
 class InProcessDetector:
     """`GraphDetector` on one machine with numpy and scipy."""
 
-    def __init__(self, *, min_block_density: float = MIN_BLOCK_DENSITY, max_blocks: int = MAX_BLOCKS):
+    def __init__(
+        self,
+        *,
+        min_block_density: float = MIN_BLOCK_DENSITY,
+        max_blocks: int = MAX_BLOCKS,
+        attach_weight: float | None = ATTACH_WEIGHT,
+    ):
         self.min_block_density = min_block_density
         self.max_blocks = max_blocks
+        self.attach_weight = attach_weight
 
     def detect(self, graph: EvidenceGraph) -> list[DetectedGroup]:
         return self.detect_with(graph, column_weights(graph))
@@ -46,6 +59,8 @@ class InProcessDetector:
         """Detection with column weights given (an incremental run passes the whole graph's column sizes)."""
         labels = strong_components(graph, weights.strong)
         from_blocks = self._add_dense_blocks(graph, weights, labels)
+        if self.attach_weight is not None:
+            attach_by_weak_links(graph, weights, labels, min_weight=self.attach_weight)
         return describe_groups(graph, weights, labels, from_blocks)
 
     def _add_dense_blocks(self, graph: EvidenceGraph, weights: ColumnWeights, labels: np.ndarray) -> set[int]:
@@ -82,6 +97,40 @@ class InProcessDetector:
                 touched.add(next_label)
                 next_label += 1
         return touched
+
+
+def attach_by_weak_links(graph: EvidenceGraph, weights: ColumnWeights, labels: np.ndarray, *, min_weight: float):
+    """Put accounts in no group into the group their weak links point to, when they point strongly enough."""
+    weak = (weights.weight > 0) & ~weights.strong & (weights.size <= ATTACH_MAX_COLUMN)
+    on_weak = weak[graph.cols]
+    rows, cols = graph.rows[on_weak].astype(np.int64), graph.cols[on_weak].astype(np.int64)
+    group = labels[rows]
+    # Which groups are present in each column, once each.
+    present = np.unique(cols[group >= 0] * (int(labels.max()) + 1) + group[group >= 0])
+    if not len(present):
+        return
+    present_col, present_group = present // (int(labels.max()) + 1), present % (int(labels.max()) + 1)
+    loose = group < 0
+    loose_rows, loose_cols = rows[loose], cols[loose]
+    start = np.searchsorted(present_col, loose_cols, "left")
+    stop = np.searchsorted(present_col, loose_cols, "right")
+    count = stop - start
+    if not count.sum():
+        return
+    account = np.repeat(loose_rows, count)
+    column = np.repeat(loose_cols, count)
+    at = np.repeat(start - np.cumsum(count) + count, count) + np.arange(count.sum())
+    target = present_group[at]
+    key = account * (int(labels.max()) + 1) + target
+    pairs, inverse = np.unique(key, return_inverse=True)
+    total = np.bincount(inverse, weights=weights.weight[column])
+    columns = np.bincount(inverse)
+    ok = (total >= min_weight) & (columns >= ATTACH_MIN_COLUMNS)
+    pair_account, pair_group = pairs // (int(labels.max()) + 1), pairs % (int(labels.max()) + 1)
+    # An account pointed at two groups strongly enough joins neither: it is ambiguous.
+    candidates = np.bincount(pair_account[ok], minlength=len(labels))
+    chosen = ok & (candidates[pair_account] == 1)
+    labels[pair_account[chosen]] = pair_group[chosen]
 
 
 def describe_groups(

@@ -93,3 +93,13 @@ def test_group_features_count_members_per_kind_of_link_and_labels():
     assert group.links == [{"kind": "payment_fingerprint", "accounts": 6}, {"kind": "device_id", "accounts": 3}]
     assert group.features["labelled_abusive"] == 2 and group.features["labelled_legitimate"] == 1
     assert group.features["member_score_mean"] == 0.9
+
+
+def test_an_ungrouped_account_joins_the_group_it_shares_two_weak_columns_with_but_not_one():
+    links = own_devices(range(12)) + [(a, LinkKind.PAYMENT_FINGERPRINT, "card") for a in range(5)]
+    # Account 5 signed up from a member's proxy exit on the same day, with the same address shape.
+    links += [(0, LinkKind.SIGNUP_IP, "exit"), (5, LinkKind.SIGNUP_IP, "exit")]
+    links += [(1, LinkKind.EMAIL_PATTERN, "gmail:a9999"), (5, LinkKind.EMAIL_PATTERN, "gmail:a9999")]
+    # Account 6 only shares the exit.
+    links += [(2, LinkKind.SIGNUP_IP, "exit-2"), (6, LinkKind.SIGNUP_IP, "exit-2")]
+    assert groups_as_sets(graph_of(links, accounts=12)) == [{0, 1, 2, 3, 4, 5}]
