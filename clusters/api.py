@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 from accounts.api import DecisionFields, utc
 from accounts.auth import scope_required
 from accounts.models import AnalystDecision, Band
-from accounts.pagination import page_size_from, paginate
+from accounts.pagination import next_page_url, page_size_from, paginate
 from clusters import selectors, services
 from clusters.models import Cluster
 from riskscore import jobs
@@ -74,11 +74,7 @@ class ClusterListView(APIView):
             page_size=page_size_from(query.get("page_size")),
         )
         members = selectors.member_ids(clusters=page.items)
-        next_url = None
-        if page.next_cursor:
-            following = request.query_params.copy()
-            following["cursor"] = page.next_cursor
-            next_url = request.build_absolute_uri(f"{request.path}?{following.urlencode()}")
+        next_url = next_page_url(request, page.next_cursor)
         return Response({"results": [cluster_body(c, members.get(c.pk, [])) for c in page.items], "next": next_url})
 
 
