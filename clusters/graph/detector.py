@@ -101,7 +101,12 @@ class InProcessDetector:
 
 def attach_by_weak_links(graph: EvidenceGraph, weights: ColumnWeights, labels: np.ndarray, *, min_weight: float):
     """Put accounts in no group into the group their weak links point to, when they point strongly enough."""
-    weak = (weights.weight > 0) & ~weights.strong & (weights.size <= ATTACH_MAX_COLUMN)
+    if not len(labels) or labels.max() < 0:
+        return
+    # Signup evidence only: two accounts in a busy hour on a common template is coincidence,
+    # which synchrony judges over whole activity sets instead.
+    usage = SYNCHRONY_KIND[graph.column_kind.astype(np.int64)]
+    weak = (weights.weight > 0) & ~weights.strong & ~usage & (weights.size <= ATTACH_MAX_COLUMN)
     on_weak = weak[graph.cols]
     rows, cols = graph.rows[on_weak].astype(np.int64), graph.cols[on_weak].astype(np.int64)
     group = labels[rows]
