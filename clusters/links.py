@@ -157,6 +157,7 @@ def usage_links(rows: Iterable[tuple]) -> list[tuple]:
         if template is not None:
             add(account_id, LinkKind.TEMPLATE, template, at)
         add(account_id, LinkKind.SYNCHRONY, f"{model}:{template if template is not None else category}", at)
+        add(account_id, LinkKind.ACTIVITY, f"{model}:{category}", at)
     return [(account_id, kind, key, at) for (account_id, kind, key), at in earliest.items()]
 
 

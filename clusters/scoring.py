@@ -42,6 +42,7 @@ COEFFICIENTS: dict[str, float] = {
     "academic_share": -1.015,
     "log_members_per_day": -1.545,
 }
+DENSITY_FITTED_UP_TO = 2.75
 LABEL_PRIOR_ACCOUNTS = 5.0
 
 
@@ -49,7 +50,8 @@ def model_inputs(features: dict[str, float]) -> list[float]:
     derived = {
         **features,
         "log_size": math.log(features["size"]),
-        "density": min(features["density"], 10.0),
+        # A linear term is not extrapolated past what the fit saw (the densest fitted cluster: 2.75).
+        "density": min(features["density"], DENSITY_FITTED_UP_TO),
         "log_members_per_day": math.log1p(features["members_per_day"]),
     }
     return [float(derived[name]) for name in SCORE_INPUTS]

@@ -29,6 +29,7 @@ class LinkKind(enum.IntEnum):
     TEMPLATE = 13  # a prompt template fingerprint
     SYNCHRONY = 14  # the same template (or category) on the same model in the same time bucket
     ACADEMIC_DOMAIN = 15  # a real institution's domain: a weak link, but it tells a class from strangers
+    ACTIVITY = 16  # the kind of request (category) on a model in an hour: compared for synchrony, never a link
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +60,9 @@ RULES: dict[LinkKind, KindRule] = {
     LinkKind.TEMPLATE: KindRule("template_fingerprint", 0.5, False, 7 * 24 * HOUR, 5000, synchrony=True),
     LinkKind.SYNCHRONY: KindRule("synchrony", 0.4, False, HOUR, 2000, synchrony=True),
     LinkKind.ACADEMIC_DOMAIN: KindRule("academic_domain", 0.05, False, None, 50000),
+    # Weight 0: an operator's payloads vary, so its templates scatter, but its task and target do not;
+    # in-step activity is judged pairwise within groups (synchrony.py), not counted as shared evidence.
+    LinkKind.ACTIVITY: KindRule("activity", 0.0, False, HOUR, 10**9, synchrony=True),
 }
 
 # A column's weight must reach this (after inverse frequency and context) to join accounts into a

@@ -4,10 +4,10 @@ Each account's activity is a set of synchrony columns ((hour, template or catego
 model), (six hours, network), (week, template)); two accounts are in step when the
 Jaccard similarity of their sets is high. Pairs are compared only within a group (Cao
 et al., SynchroTrap, CCS 2014), never across the population. A column far bigger than
-the group (a template everyone uses, a busy hour) is ignored: being in step with
-everyone is not synchrony; nor is a column no one else is in (a one-off address
-dilutes the similarity without saying anything). Groups above MAX_COMPARED members are compared on a
-deterministic sample of that many.
+the group holds less than half of (a template everyone uses, a busy hour) is ignored:
+being in step with everyone is not synchrony; nor is a column no one else in the group
+is in (a one-off address dilutes the similarity without saying anything). Groups above
+MAX_COMPARED members are compared on a deterministic sample of that many.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import numpy as np
 
 MAX_COMPARED = 400
 IN_STEP_JACCARD = 0.3
-POPULAR_FACTOR = 2
+IN_GROUP_SHARE = 0.5
 
 
 def groups_synchrony(
@@ -29,10 +29,21 @@ def groups_synchrony(
     group = labels[rows]
     size = np.bincount(labels[labels >= 0], minlength=n_groups)
     keep = group >= 0
-    shared_size = column_size[cols[keep]]
-    keep[keep] = (shared_size >= 2) & (shared_size <= POPULAR_FACTOR * size[group[keep]])
     rows, cols, group = rows[keep], cols[keep], group[keep]
-    rows, cols, group = _sample(rows, cols, group, labels, size)
+    if not len(rows):
+        return np.zeros(n_groups), np.zeros(n_groups, np.int64)
+
+    # A column counts for a group only if the group holds at least half of it: a busy hour or a
+    # popular template shared with the whole population says nothing about this group.
+    order = np.lexsort((rows, cols, group))
+    rows, cols, group = rows[order], cols[order], group[order]
+    key = group.astype(np.int64) * (int(cols.max()) + 1) + cols
+    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+    run_length = np.diff(np.r_[starts, len(key)])
+    in_group = np.repeat(run_length, run_length)
+    keep = (in_group >= 2) & (in_group >= IN_GROUP_SHARE * column_size[cols])
+    keep &= _sampled(labels, size)[rows]
+    rows, cols, group, key = rows[keep], cols[keep], group[keep], key[keep]
 
     active_rows = np.unique(rows)
     active = np.bincount(labels[active_rows], minlength=n_groups)
@@ -41,9 +52,6 @@ def groups_synchrony(
     per_account = np.bincount(rows, minlength=len(labels))
 
     # Members of the same group in the same column, as pairs (a < b by position), counted per pair.
-    order = np.lexsort((rows, cols, group))
-    rows, cols, group = rows[order], cols[order], group[order]
-    key = group.astype(np.int64) * (int(cols.max()) + 1) + cols
     starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
     run_end = np.repeat(np.r_[starts[1:], len(key)], np.diff(np.r_[starts, len(key)]))
     partners = run_end - np.arange(len(key)) - 1
@@ -63,15 +71,11 @@ def groups_synchrony(
     return share, active
 
 
-def _sample(rows, cols, group, labels, size):
-    """At most MAX_COMPARED evenly spaced members of each big group keep their incidences."""
-    big = np.flatnonzero(size > MAX_COMPARED)
-    if not len(big):
-        return rows, cols, group
+def _sampled(labels: np.ndarray, size: np.ndarray) -> np.ndarray:
+    """Which accounts are compared: all of a small group, MAX_COMPARED evenly spaced members of a big one."""
     chosen = np.ones(len(labels), bool)
-    for g in big:
+    for g in np.flatnonzero(size > MAX_COMPARED):
         members = np.flatnonzero(labels == g)
         chosen[members] = False
         chosen[members[np.linspace(0, len(members) - 1, MAX_COMPARED).astype(np.int64)]] = True
-    keep = chosen[rows]
-    return rows[keep], cols[keep], group[keep]
+    return chosen

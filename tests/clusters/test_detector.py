@@ -103,3 +103,18 @@ def test_an_ungrouped_account_joins_the_group_it_shares_two_weak_columns_with_bu
     # Account 6 only shares the exit.
     links += [(2, LinkKind.SIGNUP_IP, "exit-2"), (6, LinkKind.SIGNUP_IP, "exit-2")]
     assert groups_as_sets(graph_of(links, accounts=12)) == [{0, 1, 2, 3, 4, 5}]
+
+
+def test_being_in_step_with_the_whole_population_is_not_synchrony():
+    links = own_devices(range(210)) + [(a, LinkKind.PAYMENT_FINGERPRINT, "card") for a in range(10)]
+    # Everyone, the card holders too, works in the same busy hours.
+    links += [(a, LinkKind.ACTIVITY, f"busy-{h}") for a in range(210) for h in range(6)]
+    (group,) = detector.detect(graph_of(links, accounts=210))
+    assert group.features["synchrony"] == 0.0
+
+
+def test_activity_in_the_same_hours_is_synchrony_but_never_a_link():
+    links = own_devices(range(30)) + [(a, LinkKind.PAYMENT_FINGERPRINT, "card") for a in range(10)]
+    links += [(a, LinkKind.ACTIVITY, f"harvest-{h}") for a in range(20) for h in range(6)]
+    (group,) = detector.detect(graph_of(links, accounts=30))
+    assert set(group.members.tolist()) == set(range(10)) and group.features["synchrony"] == 1.0
