@@ -1,8 +1,8 @@
 """A synthetic evidence graph at scale, for the benchmark: no database, no API, only numpy.
 
 Accounts draw columns of each kind from skewed popularity (a few big networks and
-templates, many columns of one or two accounts), and planted campaigns share cards,
-devices and in-step activity among their members.
+templates, many columns of one or two accounts), and each planted campaign's members share
+one of four cards and twelve in-step synchrony buckets.
 """
 
 from __future__ import annotations
