@@ -19,7 +19,7 @@ from accounts import ingest, selectors, services
 from accounts.auth import scope_required
 from accounts.errors import NotFound, PayloadTooLarge
 from accounts.models import Account, AnalystDecision, Band, Decision, Label, Pathway, ScoreRecord, Status
-from accounts.pagination import page_size_from, paginate
+from accounts.pagination import next_page_url, page_size_from, paginate
 from accounts.tasks import request_rescores
 from riskscore.features.signup import SignupInput
 
@@ -207,11 +207,7 @@ class AccountListView(APIView):
             cursor=query.get("cursor"),
             page_size=page_size_from(query.get("page_size")),
         )
-        next_url = None
-        if page.next_cursor:
-            following = request.query_params.copy()
-            following["cursor"] = page.next_cursor
-            next_url = request.build_absolute_uri(f"{request.path}?{following.urlencode()}")
+        next_url = next_page_url(request, page.next_cursor)
         return Response({"results": [account_body(a) for a in page.items], "next": next_url})
 
 

@@ -50,6 +50,15 @@ def _decode(cursor: str):
         raise ValidationError({"cursor": ["not a cursor this service issued"]}) from None
 
 
+def next_page_url(request, next_cursor: str | None) -> str | None:
+    """The absolute URL of the next page: the same query with the new cursor."""
+    if not next_cursor:
+        return None
+    following = request.query_params.copy()
+    following["cursor"] = next_cursor
+    return request.build_absolute_uri(f"{request.path}?{following.urlencode()}")
+
+
 def paginate(queryset: QuerySet, *, ordering: str, cursor: str | None, page_size: int) -> Page:
     """`ordering` is a field name, with a leading '-' for descending."""
     descending = ordering.startswith("-")

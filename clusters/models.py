@@ -2,6 +2,10 @@
 
 `Account.cluster_id` holds the member's current cluster (denormalised for filters);
 `ClusterMember` is the membership with the event time each account joined.
+`LinkEvidence` is the link graph, kept incrementally: an account's membership of an
+evidence column (a keyed hash of an identifier, a time window, a template…); two
+accounts in the same column are linked. `DetectionRun` records each run and how far
+the evidence was read.
 """
 
 from django.db import models
@@ -24,6 +28,8 @@ class Cluster(models.Model):
     # Wall clock of the last change to membership, score or band (indicator export's `since`).
     changed_at = models.DateTimeField()
     created_at = models.DateTimeField(auto_now_add=True)
+    # A cluster whose members all left (merged into another, or no longer linked) is kept, dissolved, for history.
+    dissolved_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [
@@ -46,3 +52,34 @@ class ClusterMember(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["cluster", "joined_at"], name="cluster_member_by_join")]
+
+
+class LinkEvidence(models.Model):
+    """An account seen in an evidence column; `column_key` is a keyed 64-bit hash, never a raw identifier."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="link_evidence")
+    kind = models.SmallIntegerField(help_text="clusters.graph.kinds.LinkKind")
+    column_key = models.BigIntegerField()
+    # Seconds since the epoch, not a datetime: detection reads millions of these into numpy at once.
+    seen_at = models.BigIntegerField(help_text="Event time (Unix seconds) the account was first seen in the column.")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["account", "kind", "column_key"], name="link_evidence_once_per_column"),
+        ]
+        indexes = [models.Index(fields=["kind", "column_key"], name="link_evidence_by_column")]
+
+
+class DetectionRun(models.Model):
+    """One detection run: how far each evidence source was read, and what it found."""
+
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    # Highest ids of the evidence read so far (sightings, usage events, accounts).
+    sightings_through = models.BigIntegerField(default=0)
+    usage_through = models.BigIntegerField(default=0)
+    accounts_through = models.BigIntegerField(default=0)
+    summary = models.JSONField(default=dict)
+
+    class Meta:
+        indexes = [models.Index(fields=["-started_at"], name="detection_run_newest_first")]

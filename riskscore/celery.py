@@ -34,6 +34,8 @@ def _configure_filesystem_broker() -> None:
 
 
 _configure_filesystem_broker()
+from django.conf import settings  # noqa: E402 - after DJANGO_SETTINGS_MODULE is set
+
 app.conf.update(
     task_acks_late=True,
     task_reject_on_worker_lost=True,
@@ -46,9 +48,13 @@ app.conf.update(
     task_publish_retry_policy={"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2},
     beat_schedule={
         "rescore-awaiting-accounts": {"task": "accounts.tasks.rescore_awaiting_accounts", "schedule": 30.0},
+        "detect-clusters": {
+            "task": "clusters.tasks.detect_clusters_periodically",
+            "schedule": float(settings.CLUSTER_DETECTION_INTERVAL_SECONDS),
+        },
     },
 )
-app.autodiscover_tasks(["riskscore", "accounts"])
+app.autodiscover_tasks(["riskscore", "accounts", "clusters"])
 
 
 @worker_process_init.connect

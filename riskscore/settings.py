@@ -161,6 +161,9 @@ CACHE_TTL_SECONDS = float(os.getenv("CACHE_TTL_SECONDS", "5"))
 # and the hook's index scan stays bounded.
 REUSE_COUNT_CAP = int(os.getenv("REUSE_COUNT_CAP", "1000"))
 
+# How often celery beat runs hydra-cluster detection over new evidence (seconds).
+CLUSTER_DETECTION_INTERVAL_SECONDS = int(os.getenv("CLUSTER_DETECTION_INTERVAL_SECONDS", "600"))
+
 # Shared between processes for Prometheus; set by the README's run script.
 PROMETHEUS_MULTIPROC_DIR = os.getenv("PROMETHEUS_MULTIPROC_DIR", "")
 

@@ -6,6 +6,7 @@ from celery import shared_task
 
 from accounts.audit import record_audit
 from accounts.models import Trigger
+from clusters.tasks import run_detection_job
 from riskscore import jobs, rescoring, training
 from riskscore.models import Job
 
@@ -25,7 +26,7 @@ def _rescore(params: dict) -> dict:
     return rescoring.rescore_accounts(account_ids=params.get("account_ids"), trigger=Trigger.MANUAL)
 
 
-JOB_HANDLERS = {Job.Kind.TRAIN: _train, Job.Kind.RESCORE: _rescore}
+JOB_HANDLERS = {Job.Kind.TRAIN: _train, Job.Kind.RESCORE: _rescore, Job.Kind.DETECT_CLUSTERS: run_detection_job}
 
 
 @shared_task(acks_late=True, autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=5)

@@ -5,6 +5,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from accounts import api as accounts_api
+from clusters import api as clusters_api
 from riskscore import api as engine_api
 from riskscore import views
 
@@ -28,6 +29,10 @@ urlpatterns = [
     api(rf"accounts/{ACCOUNT_ID}/decisions", accounts_api.AccountDecisionView.as_view(), "account-decisions"),
     api(rf"accounts/{ACCOUNT_ID}", accounts_api.AccountDetailView.as_view(), "account-detail"),
     api("decisions", accounts_api.BulkDecisionView.as_view(), "decisions"),
+    api("clusters", clusters_api.ClusterListView.as_view(), "cluster-list"),
+    api("clusters/detect", clusters_api.ClusterDetectView.as_view(), "cluster-detect"),
+    api(r"clusters/(?P<cluster_id>[^/]{1,300})/actions", clusters_api.ClusterActionView.as_view(), "cluster-actions"),
+    api(r"clusters/(?P<cluster_id>[^/]{1,300})", clusters_api.ClusterDetailView.as_view(), "cluster-detail"),
     api("models", engine_api.ModelListView.as_view(), "model-list"),
     api(r"models/(?P<version>[^/]+)/activate", engine_api.ModelActivateView.as_view(), "model-activate"),
     api("models/train", engine_api.TrainView.as_view(), "model-train"),
