@@ -15,6 +15,7 @@ from django.utils import timezone
 from accounts.audit import record_audit
 from accounts.errors import Conflict, NotFound
 from accounts.models import Account, AnalystDecision, ScoreRecord, Status, Trigger
+from enforcement.services import Cause, refresh_enforcement
 from riskscore import metrics, policy
 from riskscore.features.reuse import record_sightings
 from riskscore.features.signup import SignupInput, extract_signup_features
@@ -73,6 +74,7 @@ def register_signup(*, signup: SignupInput, created_at_given: bool = True) -> Si
             )
             record_sightings(evidence.identifiers, account_id=account.pk, at=signup.created_at)
             record = record_score(account, trigger=Trigger.SIGNUP, outcome=outcome, current=current)
+            refresh_enforcement(account_pks=[account.pk], cause=Cause.SIGNUP)
     except IntegrityError:
         # Another request registered the same account_id between our read and our insert.
         existing = Account.objects.filter(account_id=signup.account_id).first()
@@ -153,4 +155,5 @@ def record_decision(*, decision: DecisionInput, actor: str) -> AnalystDecision:
             object_id=account.account_id,
             detail={"label": decision.label, "note": decision.note, "status": account.status},
         )
+        refresh_enforcement(account_pks=[account.pk], cause=Cause.DECISION)
     return stored

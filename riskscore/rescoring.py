@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from accounts.models import Account, Trigger, UsageEvent
 from accounts.services import current_score_fields, record_score
+from enforcement.services import Cause, refresh_enforcement
 from riskscore import policy
 from riskscore.features.signup import features_from_storage
 from riskscore.scoring import score_features
@@ -33,6 +34,7 @@ def rescore_accounts(*, account_ids: list[str] | None, trigger: str) -> dict:
         with transaction.atomic():
             for account in batch:
                 _rescore(account, document=document, trigger=trigger)
+            refresh_enforcement(account_pks=[account.pk for account in batch], cause=Cause.RESCORE)
         rescored += len(batch)
         last_pk = batch[-1].pk
     result = {"rescored": rescored}
@@ -56,6 +58,7 @@ def rescore_for_evidence(*, account_pk: int) -> datetime | None:
     _, document = policy.current_policy.get()
     with transaction.atomic():
         _rescore(account, document=document, trigger=Trigger.USAGE, evidence_through=newest)
+        refresh_enforcement(account_pks=[account_pk], cause=Cause.RESCORE)
     return newest
 
 

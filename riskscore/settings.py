@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "riskscore",
     "accounts",
     "clusters",
+    "enforcement",
+    "intel",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,66 @@
+"""Reading what an account's tier follows from, for a batch of accounts in a few queries."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db.models import Count, Q
+
+from accounts.models import Account, AnalystDecision, Label, UsageEvent
+from clusters.models import Cluster
+from enforcement.policy import AccountFacts
+
+FACT_FIELDS = ("pk", "status", "band", "decision", "pathway", "cluster_id", "created_at", "evidence_through")
+CLEARING_ACTIONS = {AnalystDecision.Action.RESTORE.value}
+
+
+def gather_facts(*, account_pks: list[int], document: dict) -> dict[int, AccountFacts]:
+    accounts = list(Account.objects.filter(pk__in=account_pks).only(*FACT_FIELDS))
+    cluster_ids = {a.cluster_id for a in accounts if a.cluster_id}
+    cluster_bands = dict(Cluster.objects.filter(cluster_id__in=cluster_ids).values_list("cluster_id", "band"))
+    cleared = _analyst_cleared([a.pk for a in accounts])
+    cot = document["cot_elicitation"]
+    facts = {}
+    for account in accounts:
+        newest = account.evidence_through or account.created_at
+        events, eliciting = _cot_counts(account, since=newest - timedelta(days=cot["window_days"]), cot=cot)
+        facts[account.pk] = AccountFacts(
+            status=account.status,
+            band=account.band,
+            decision=account.decision,
+            pathway=account.pathway,
+            cluster_band=cluster_bands.get(account.cluster_id),
+            age_days=max(0.0, (newest - account.created_at).total_seconds() / 86400),
+            analyst_cleared=account.pk in cleared,
+            cot_events=events,
+            cot_elicitation_events=eliciting,
+        )
+    return facts
+
+
+def _analyst_cleared(account_pks: list[int]) -> set[int]:
+    """Accounts whose latest analyst decision that said anything restored them or labelled them legitimate."""
+    latest: dict[int, tuple[str, str | None]] = {}
+    decisions = (
+        AnalystDecision.objects.filter(account_id__in=account_pks)
+        .exclude(action=AnalystDecision.Action.NONE, label__isnull=True)
+        .order_by("account_id", "created_at", "id")
+        .values_list("account_id", "action", "label")
+    )
+    for account_pk, action, label in decisions:
+        latest[account_pk] = (action, label)
+    return {
+        pk
+        for pk, (action, label) in latest.items()
+        if action in CLEARING_ACTIONS or (label == Label.LEGITIMATE and action == AnalystDecision.Action.NONE)
+    }
+
+
+def _cot_counts(account: Account, *, since, cot: dict) -> tuple[int, int]:
+    if account.evidence_through is None:
+        return 0, 0  # no usage evidence reflected yet
+    counts = UsageEvent.objects.filter(account_id=account.pk, timestamp__gte=since).aggregate(
+        events=Count("id", filter=Q(cot_elicitation__isnull=False)),
+        eliciting=Count("id", filter=Q(cot_elicitation__gte=cot["min_score"])),
+    )
+    return counts["events"], counts["eliciting"]

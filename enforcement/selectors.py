@@ -1,0 +1,111 @@
+"""Reading enforcement: one account's answer, the change feed, the tier-change log and a policy preview."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections import Counter
+from dataclasses import dataclass
+
+from accounts.errors import NotFound
+from accounts.models import Account
+from enforcement import policy
+from enforcement.facts import gather_facts
+from enforcement.models import Enforcement, TierChange
+from enforcement.services import BATCH, Cause, refresh_enforcement
+
+ENFORCEMENT_FIELDS = ("tier", "reasoning", "policy_version", *policy.LIMITS, "seq", "account__account_id")
+
+
+class InvalidCursor(ValueError):
+    """A cursor this service did not issue."""
+
+
+def get_enforcement(*, account_id: str) -> Enforcement:
+    row = (
+        Enforcement.objects.select_related("account")
+        .only(*ENFORCEMENT_FIELDS)
+        .filter(account__account_id=account_id)
+        .first()
+    )
+    if row is not None:
+        return row
+    account = Account.objects.filter(account_id=account_id).only("pk").first()
+    if account is None:
+        raise NotFound(f"no account {account_id}")
+    # An account from before enforcement existed (or before `manage.py enforcement --backfill`).
+    refresh_enforcement(account_pks=[account.pk], cause=Cause.BACKFILL)
+    return Enforcement.objects.select_related("account").get(account_id=account.pk)
+
+
+@dataclass(frozen=True, slots=True)
+class FeedPage:
+    items: list[Enforcement]
+    cursor: str
+    more: bool
+
+
+def encode_cursor(seq: int) -> str:
+    return base64.urlsafe_b64encode(json.dumps({"seq": seq}).encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> int:
+    try:
+        seq = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))["seq"]
+    except (ValueError, TypeError, KeyError, binascii.Error):
+        raise InvalidCursor("not a cursor this service issued") from None
+    if not isinstance(seq, int) or isinstance(seq, bool) or seq < 0:
+        raise InvalidCursor("not a cursor this service issued")
+    return seq
+
+
+def change_feed(*, since: str | None, page_size: int) -> FeedPage:
+    """Accounts whose enforcement changed after the cursor, each once, in its current state, oldest change first."""
+    after = decode_cursor(since) if since else 0
+    rows = list(
+        Enforcement.objects.select_related("account")
+        .only(*ENFORCEMENT_FIELDS)
+        .filter(seq__gt=after)
+        .order_by("seq")[: page_size + 1]
+    )
+    page = rows[:page_size]
+    return FeedPage(items=page, cursor=encode_cursor(page[-1].seq if page else after), more=len(rows) > page_size)
+
+
+def tier_changes(*, account_id: str, limit: int = 100) -> list[TierChange]:
+    account = Account.objects.filter(account_id=account_id).only("pk").first()
+    if account is None:
+        raise NotFound(f"no account {account_id}")
+    return list(TierChange.objects.filter(account_id=account.pk).order_by("-changed_at", "-id")[:limit])
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyPreview:
+    accounts: int
+    would_change_tier: int
+    transitions: dict[str, int]  # "probation->standard": 12
+    tiers_after: dict[str, int]
+
+
+def preview_policy(*, document: dict) -> PolicyPreview:
+    """How many accounts a candidate policy would move to another tier; nothing is written."""
+    policy.validate(document)
+    transitions: Counter[str] = Counter()
+    after: Counter[str] = Counter()
+    total, last_pk = 0, 0
+    while pks := list(Account.objects.filter(pk__gt=last_pk).order_by("pk").values_list("pk", flat=True)[:BATCH]):
+        current = dict(Enforcement.objects.filter(account_id__in=pks).values_list("account_id", "tier"))
+        for pk, facts in gather_facts(account_pks=pks, document=document).items():
+            tier = policy.decide_tier(facts, document).tier
+            after[tier] += 1
+            if current.get(pk) != tier:
+                transitions[f"{current.get(pk, 'none')}->{tier}"] += 1
+        total += len(pks)
+        last_pk = pks[-1]
+    return PolicyPreview(
+        accounts=total,
+        would_change_tier=sum(transitions.values()),
+        transitions=dict(transitions),
+        tiers_after=dict(after),
+    )
