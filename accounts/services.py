@@ -15,7 +15,9 @@ from django.utils import timezone
 from accounts.audit import record_audit
 from accounts.errors import Conflict, NotFound
 from accounts.models import Account, AnalystDecision, ScoreRecord, Status, Trigger
-from enforcement.services import Cause, refresh_enforcement
+from enforcement.services import Cause, enforce_new_account, refresh_enforcement
+from intel.matching import FEATURE as PARTNER
+from intel.matching import flag_partner_match
 from riskscore import metrics, policy
 from riskscore.features.reuse import record_sightings
 from riskscore.features.signup import SignupInput, extract_signup_features
@@ -52,6 +54,9 @@ def register_signup(*, signup: SignupInput, created_at_given: bool = True) -> Si
     score = score_features(evidence.features, kind="signup")
     _, document = policy.current_policy.get()
     outcome = policy.decide(probability=score.probability, pathway=signup.pathway, document=document)
+    score, outcome = flag_partner_match(
+        score=score, outcome=outcome, matches=evidence.features[PARTNER], pathway=signup.pathway, document=document
+    )
     current = current_score_fields(score, outcome, scored_at=timezone.now(), evidence_through=None)
     try:
         with transaction.atomic():
@@ -74,7 +79,7 @@ def register_signup(*, signup: SignupInput, created_at_given: bool = True) -> Si
             )
             record_sightings(evidence.identifiers, account_id=account.pk, at=signup.created_at)
             record = record_score(account, trigger=Trigger.SIGNUP, outcome=outcome, current=current)
-            refresh_enforcement(account_pks=[account.pk], cause=Cause.SIGNUP)
+            enforce_new_account(account=account)
     except IntegrityError:
         # Another request registered the same account_id between our read and our insert.
         existing = Account.objects.filter(account_id=signup.account_id).first()

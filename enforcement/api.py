@@ -33,7 +33,7 @@ EnforcementSchema = inline_serializer(
 def enforcement_body(row: Enforcement, *, valid_until: str) -> dict:
     """What the gateway enforces, and nothing about why."""
     return {
-        "account_id": row.account.account_id,
+        "account_id": row.account_ref,
         "tier": row.tier,
         "limits": {name: getattr(row, name) for name in policy.LIMITS},
         "reasoning": row.reasoning,

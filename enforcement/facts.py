@@ -10,7 +10,17 @@ from accounts.models import Account, AnalystDecision, Label, UsageEvent
 from clusters.models import Cluster
 from enforcement.policy import AccountFacts
 
-FACT_FIELDS = ("pk", "status", "band", "decision", "pathway", "cluster_id", "created_at", "evidence_through")
+FACT_FIELDS = (
+    "pk",
+    "account_id",
+    "status",
+    "band",
+    "decision",
+    "pathway",
+    "cluster_id",
+    "created_at",
+    "evidence_through",
+)
 CLEARING_ACTIONS = {AnalystDecision.Action.RESTORE.value}
 
 
@@ -25,6 +35,7 @@ def gather_facts(*, account_pks: list[int], document: dict) -> dict[int, Account
         newest = account.evidence_through or account.created_at
         events, eliciting = _cot_counts(account, since=newest - timedelta(days=cot["window_days"]), cot=cot)
         facts[account.pk] = AccountFacts(
+            account_id=account.account_id,
             status=account.status,
             band=account.band,
             decision=account.decision,
@@ -36,6 +47,22 @@ def gather_facts(*, account_pks: list[int], document: dict) -> dict[int, Account
             cot_elicitation_events=eliciting,
         )
     return facts
+
+
+def new_account_facts(account: Account) -> AccountFacts:
+    """A signup's facts, from the account in hand: nothing has happened to it yet."""
+    return AccountFacts(
+        account_id=account.account_id,
+        status=account.status,
+        band=account.band,
+        decision=account.decision,
+        pathway=account.pathway,
+        cluster_band=None,
+        age_days=0.0,
+        analyst_cleared=False,
+        cot_events=0,
+        cot_elicitation_events=0,
+    )
 
 
 def _analyst_cleared(account_pks: list[int]) -> set[int]:

@@ -39,6 +39,8 @@ class EnforcementPolicy(models.Model):
 
 class Enforcement(models.Model):
     account = models.OneToOneField(Account, on_delete=models.CASCADE, related_name="enforcement")
+    # The account's public id (immutable), so the gateway's lookup is one index probe without a join.
+    account_ref = models.CharField(max_length=128, unique=True)
     tier = models.CharField(max_length=16, choices=Tier.choices)
     requests_per_minute = models.PositiveIntegerField()
     output_tokens_per_day = models.PositiveBigIntegerField()

@@ -85,6 +85,7 @@ class InvalidEnforcementPolicy(ValueError):
 class AccountFacts:
     """What the tier follows from: the account's status, scores, cluster, pathway, age and history."""
 
+    account_id: str
     status: str
     band: str
     decision: str

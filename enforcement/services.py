@@ -17,7 +17,7 @@ from django.utils import timezone
 from accounts.audit import record_audit
 from accounts.models import Account
 from enforcement import policy
-from enforcement.facts import gather_facts
+from enforcement.facts import gather_facts, new_account_facts
 from enforcement.models import Enforcement, EnforcementPolicy, TierChange
 
 # Key of the PostgreSQL advisory lock that serialises change-feed writes (any fixed bigint).
@@ -65,37 +65,51 @@ def refresh_enforcement(*, account_pks: Iterable[int], cause: str) -> RefreshRes
         version, document = _policy_in_force()
         facts = gather_facts(account_pks=pks, document=document)
         current = {row.account_id: row for row in Enforcement.objects.filter(account_id__in=facts)}
-        now = timezone.now()
-        next_seq = (Enforcement.objects.aggregate(top=Max("seq"))["top"] or 0) + 1
-        changed, log = [], []
-        for pk in sorted(facts):
-            outcome = policy.decide_tier(facts[pk], document)
-            row = current.get(pk)
-            if row is not None and _state(row) == outcome.state(version):
-                continue
-            if row is None or (row.tier, row.reasoning) != (outcome.tier, outcome.reasoning):
-                log.append(
-                    TierChange(
-                        account_id=pk,
-                        from_tier=row.tier if row else "",
-                        to_tier=outcome.tier,
-                        from_reasoning=row.reasoning if row else "",
-                        to_reasoning=outcome.reasoning,
-                        policy_version=version,
-                        cause=cause,
-                        rule=outcome.rule[:200],
-                        changed_at=now,
-                    )
+        return _apply(facts, current=current, version=version, document=document, cause=cause)
+
+
+def enforce_new_account(*, account: Account) -> RefreshResult:
+    """A just-registered account, from what is in hand: no cluster, decisions, usage or enforcement yet.
+    The signup hook's share of enforcement is then the feed lock and two inserts."""
+    with transaction.atomic():
+        lock_feed()
+        version, document = _policy_in_force()
+        facts = {account.pk: new_account_facts(account)}
+        return _apply(facts, current={}, version=version, document=document, cause=Cause.SIGNUP)
+
+
+def _apply(facts: dict, *, current: dict[int, Enforcement], version: str, document: dict, cause: str) -> RefreshResult:
+    now = timezone.now()
+    next_seq = (Enforcement.objects.aggregate(top=Max("seq"))["top"] or 0) + 1
+    changed, log = [], []
+    for pk in sorted(facts):
+        outcome = policy.decide_tier(facts[pk], document)
+        row = current.get(pk)
+        if row is not None and _state(row) == outcome.state(version):
+            continue
+        if row is None or (row.tier, row.reasoning) != (outcome.tier, outcome.reasoning):
+            log.append(
+                TierChange(
+                    account_id=pk,
+                    from_tier=row.tier if row else "",
+                    to_tier=outcome.tier,
+                    from_reasoning=row.reasoning if row else "",
+                    to_reasoning=outcome.reasoning,
+                    policy_version=version,
+                    cause=cause,
+                    rule=outcome.rule[:200],
+                    changed_at=now,
                 )
-            row = row or Enforcement(account_id=pk)
-            row.tier, row.reasoning, row.policy_version = outcome.tier, outcome.reasoning, version
-            for name, value in outcome.limits.items():
-                setattr(row, name, value)
-            row.seq, row.changed_at = next_seq, now
-            next_seq += 1
-            changed.append(row)
-        _write(changed, existing=current)
-        TierChange.objects.bulk_create(log)
+            )
+        row = row or Enforcement(account_id=pk, account_ref=facts[pk].account_id)
+        row.tier, row.reasoning, row.policy_version = outcome.tier, outcome.reasoning, version
+        for name, value in outcome.limits.items():
+            setattr(row, name, value)
+        row.seq, row.changed_at = next_seq, now
+        next_seq += 1
+        changed.append(row)
+    _write(changed, existing=current)
+    TierChange.objects.bulk_create(log)
     return RefreshResult(evaluated=len(facts), changed=len(changed), tier_changes=len(log))
 
 

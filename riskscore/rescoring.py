@@ -16,6 +16,7 @@ from django.utils import timezone
 from accounts.models import Account, Trigger, UsageEvent
 from accounts.services import current_score_fields, record_score
 from enforcement.services import Cause, refresh_enforcement
+from intel import matching as partner
 from riskscore import policy
 from riskscore.features.signup import features_from_storage
 from riskscore.scoring import score_features
@@ -69,8 +70,12 @@ def accounts_awaiting_rescore(*, older_than: timedelta) -> list[int]:
 
 
 def _rescore(account: Account, *, document: dict, trigger: str, evidence_through: datetime | None = None) -> None:
-    score = score_features(features_from_storage(account.signup_features), kind="signup")
+    features = {**features_from_storage(account.signup_features), partner.FEATURE: partner.account_matches(account)}
+    score = score_features(features, kind="signup")
     outcome = policy.decide(probability=score.probability, pathway=account.pathway, document=document)
+    score, outcome = partner.flag_partner_match(
+        score=score, outcome=outcome, matches=features[partner.FEATURE], pathway=account.pathway, document=document
+    )
     current = current_score_fields(
         score, outcome, scored_at=timezone.now(), evidence_through=evidence_through or account.evidence_through
     )

@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from accounts import api as accounts_api
 from enforcement import api as enforcement_api
+from intel import api as intel_api
 from riskscore import api as engine_api
 from riskscore import views
 
@@ -39,6 +40,8 @@ urlpatterns = [
     api(rf"enforcement/{ACCOUNT_ID}", enforcement_api.EnforcementDetailView.as_view(), "enforcement-detail"),
     api("enforcement-policy", enforcement_api.EnforcementPolicyView.as_view(), "enforcement-policy"),
     api("enforcement-policy/preview", enforcement_api.EnforcementPolicyPreviewView.as_view(), "enforcement-preview"),
+    api("intel/export", intel_api.ExportView.as_view(), "intel-export"),
+    api("intel/import", intel_api.ImportView.as_view(), "intel-import"),
     path("admin/", admin.site.urls),
 ]
 

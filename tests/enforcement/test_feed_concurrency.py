@@ -21,10 +21,10 @@ pytestmark = [
 
 def read_all(since: str | None) -> tuple[dict[str, str], str]:
     seen, page = {}, change_feed(since=since, page_size=1000)
-    seen.update({row.account.account_id: row.tier for row in page.items})
+    seen.update({row.account_ref: row.tier for row in page.items})
     while page.more:
         page = change_feed(since=page.cursor, page_size=1000)
-        seen.update({row.account.account_id: row.tier for row in page.items})
+        seen.update({row.account_ref: row.tier for row in page.items})
     return seen, page.cursor
 
 
