@@ -24,9 +24,9 @@ class InvalidCursor(ValueError):
 
 def get_enforcement(*, account_id: str) -> Enforcement:
     """The gateway's hot path: one probe of a unique index."""
-    row = Enforcement.objects.only(*ENFORCEMENT_FIELDS).filter(account_ref=account_id).first()
-    if row is not None:
-        return row
+    found = list(Enforcement.objects.only(*ENFORCEMENT_FIELDS).filter(account_ref=account_id)[:1])
+    if found:
+        return found[0]
     account = Account.objects.filter(account_id=account_id).only("pk").first()
     if account is None:
         raise NotFound(f"no account {account_id}")

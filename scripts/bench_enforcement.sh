@@ -49,6 +49,9 @@ for _ in $(seq 1 120); do curl -fsS -o /dev/null "$BASE/healthz" 2>/dev/null && 
 wrk -t2 -c2 -d3s -s scripts/bench_enforcement.lua "$BASE" >/dev/null # warm-up: connections, caches
 
 echo
+echo "== wrk GET /healthz, for comparison: what the machine gives any request now (2 threads, 2 connections, $DURATION)"
+wrk -t2 -c2 -d"$DURATION" --latency "$BASE/healthz" | grep -E "^ +(50|99)%|Requests/sec"
+echo
 echo "== wrk GET /api/v1/enforcement/{id} (2 threads, 2 connections, $DURATION)"
 wrk -t2 -c2 -d"$DURATION" --latency -s scripts/bench_enforcement.lua "$BASE" | tee "$WORK/lookup.txt"
 echo
