@@ -30,7 +30,7 @@ EnforcementSchema = inline_serializer(
 )
 
 
-def enforcement_body(row: Enforcement, *, valid_until: str) -> dict:
+def enforcement_body(row: Enforcement | selectors.GatewayAnswer, *, valid_until: str) -> dict:
     """What the gateway enforces, and nothing about why."""
     return {
         "account_id": row.account_ref,

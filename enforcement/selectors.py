@@ -8,6 +8,8 @@ import json
 from collections import Counter
 from dataclasses import dataclass
 
+from django.db import connection
+
 from accounts.errors import NotFound
 from accounts.models import Account
 from enforcement import policy
@@ -22,17 +24,37 @@ class InvalidCursor(ValueError):
     """A cursor this service did not issue."""
 
 
-def get_enforcement(*, account_id: str) -> Enforcement:
-    """The gateway's hot path: one probe of a unique index."""
-    found = list(Enforcement.objects.only(*ENFORCEMENT_FIELDS).filter(account_ref=account_id)[:1])
-    if found:
-        return found[0]
+@dataclass(frozen=True, slots=True)
+class GatewayAnswer:
+    """What the gateway enforces for one account (the same attribute names as an Enforcement row)."""
+
+    account_ref: str
+    tier: str
+    reasoning: str
+    policy_version: str
+    requests_per_minute: int
+    output_tokens_per_day: int
+    concurrent_requests: int
+
+
+# The gateway's hot path is one probe of a unique index; fixed SQL skips the ORM's
+# query building and model instantiation (about half a millisecond a lookup).
+_ANSWER_COLUMNS = [f.name for f in GatewayAnswer.__dataclass_fields__.values()]
+LOOKUP_SQL = f"SELECT {', '.join(_ANSWER_COLUMNS)} FROM {Enforcement._meta.db_table} WHERE account_ref = %s"  # noqa: S608
+
+
+def get_enforcement(*, account_id: str) -> GatewayAnswer:
+    with connection.cursor() as cursor:
+        cursor.execute(LOOKUP_SQL, [account_id])
+        found = cursor.fetchone()
+    if found is not None:
+        return GatewayAnswer(*found)
     account = Account.objects.filter(account_id=account_id).only("pk").first()
     if account is None:
         raise NotFound(f"no account {account_id}")
     # An account from before enforcement existed (or before `manage.py enforcement --refresh-all`).
     refresh_enforcement(account_pks=[account.pk], cause=Cause.BACKFILL)
-    return Enforcement.objects.get(account_id=account.pk)
+    return get_enforcement(account_id=account_id)
 
 
 @dataclass(frozen=True, slots=True)
