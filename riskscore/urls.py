@@ -37,6 +37,8 @@ urlpatterns = [
     api("rescore", engine_api.RescoreView.as_view(), "rescore"),
     api(r"jobs/(?P<job_id>[^/]+)", engine_api.JobDetailView.as_view(), "job-detail"),
     api("enforcement", enforcement_api.EnforcementFeedView.as_view(), "enforcement-feed"),
+    # The gateway's lookup is served by a plain view (the first match); the DRF view after it documents it.
+    api(rf"enforcement/{ACCOUNT_ID}", enforcement_api.enforcement_lookup, "enforcement-lookup"),
     api(rf"enforcement/{ACCOUNT_ID}", enforcement_api.EnforcementDetailView.as_view(), "enforcement-detail"),
     api("enforcement-policy", enforcement_api.EnforcementPolicyView.as_view(), "enforcement-policy"),
     api("enforcement-policy/preview", enforcement_api.EnforcementPolicyPreviewView.as_view(), "enforcement-preview"),

@@ -134,3 +134,30 @@ def test_an_account_from_before_enforcement_gets_its_tier_on_first_lookup(gatewa
     account = new_account()
     Enforcement.objects.filter(account=account).delete()
     assert gateway.get(f"/api/v1/enforcement/{account.account_id}").json()["tier"] == "probation"
+
+
+def test_lookup_without_a_key_is_401_in_the_error_format(baseline):
+    from rest_framework.test import APIClient
+
+    response = APIClient().get("/api/v1/enforcement/anyone")
+    assert (response.status_code, response.json()["error"]) == (401, "not_authenticated")
+    assert response["WWW-Authenticate"].startswith("Bearer")
+
+
+def test_lookup_with_an_unknown_key_is_401(baseline):
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION="Bearer rsk_not_a_key")
+    assert client.get("/api/v1/enforcement/anyone").status_code == 401
+
+
+def test_lookup_answers_only_get(gateway):
+    account = new_account()
+    response = gateway.post(f"/api/v1/enforcement/{account.account_id}", {}, format="json")
+    assert (response.status_code, response.json()["error"]) == (405, "method_not_allowed")
+
+
+def test_the_lookup_is_in_the_openapi_schema(gateway):
+    paths = {path.rstrip("/") for path in gateway.get("/api/v1/schema?format=json").json()["paths"]}
+    assert {"/api/v1/enforcement/{account_id}", "/api/v1/enforcement"} <= paths
