@@ -56,7 +56,9 @@ class ImportView(APIView):
         params = self.ParamsSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
         length = request.META.get("CONTENT_LENGTH") or "0"
-        if (int(length) if length.isdigit() else 0) > settings.INTEL_MAX_IMPORT_BYTES:
+        declared = int(length) if length.isdigit() else 0
+        # The declared length refuses a large bundle unread; the body's own length catches a chunked one.
+        if declared > settings.INTEL_MAX_IMPORT_BYTES or len(request.body) > settings.INTEL_MAX_IMPORT_BYTES:
             raise PayloadTooLarge(f"an indicator bundle is at most {settings.INTEL_MAX_IMPORT_BYTES} bytes")
         try:
             result = importing.import_bundle(

@@ -168,7 +168,8 @@ def _store(valid: list[_Valid], *, source: str, result: ImportResult) -> None:
             for name, value in item.values.items():
                 setattr(row, name, value)
             changed.append(row)
-    ImportedIndicator.objects.bulk_create(created)
+    # A concurrent import of the same indicators may insert them first: theirs stand, nothing fails.
+    ImportedIndicator.objects.bulk_create(created, ignore_conflicts=True)
     if changed:
         ImportedIndicator.objects.bulk_update(changed, [*STORED_FIELDS, "created_by_ref", "modified"])
     result.new, result.updated = len(created), len(changed)

@@ -68,7 +68,7 @@ def count_matches(identifiers: list[tuple[str, str]], *, at: datetime) -> int:
         .values_list("kind", "hmac_sha256")
         .distinct()
     )
-    return len({pair for pair in found} & {(w.kind, w.hmac_sha256) for w in wanted})
+    return len(set(found) & {(w.kind, w.hmac_sha256) for w in wanted})
 
 
 def signup_matches(*, email: str, ip: str, payment_fingerprint: str, device_id: str, phone: str, at: datetime) -> int:
