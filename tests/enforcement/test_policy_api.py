@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import copy
+import json
+from io import StringIO
 
 import pytest
+from django.core.management import CommandError, call_command
 
 from enforcement.models import Enforcement, EnforcementPolicy
 from enforcement.policy import DEFAULT_ENFORCEMENT_POLICY
@@ -64,3 +67,21 @@ def test_a_bad_policy_is_400_and_changes_nothing(admin_client, document):
 def test_only_admins_change_the_policy(read_client):
     response = read_client.put("/api/v1/enforcement-policy", {"document": candidate()}, format="json")
     assert response.status_code == 403
+
+
+def test_the_command_previews_a_policy_file_without_installing_it(baseline, tmp_path):
+    new_account()
+    path = tmp_path / "candidate.json"
+    path.write_text(json.dumps(candidate(earn_standard_after_days=0)))
+    out = StringIO()
+    call_command("enforcement", "--preview", str(path), stdout=out)
+    assert json.loads(out.getvalue())["transitions"] == {"probation->standard": 1}
+    assert not EnforcementPolicy.objects.exists()
+
+
+def test_the_command_refuses_a_bad_policy_file(baseline, tmp_path):
+    path = tmp_path / "bad.json"
+    path.write_text('{"tiers": {}}')
+    with pytest.raises(CommandError, match="not a usable enforcement policy"):
+        call_command("enforcement", "--set", str(path))
+    assert not EnforcementPolicy.objects.exists()

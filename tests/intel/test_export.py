@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from accounts.models import Account
-from tests.enforcement.builders import make_cluster, new_account
+from accounts.models import Account, UsageEvent
+from tests.enforcement.builders import add_usage, make_cluster, new_account
 from tests.intel.builders import campaign_accounts, confirm_campaign, pattern, sharing_hmac
 
 CONTRACT_PATTERN = re.compile(
@@ -110,3 +110,17 @@ def test_a_since_without_a_zone_is_400(admin_client):
 
 def test_export_needs_the_admin_scope(read_client):
     assert read_client.get("/api/v1/intel/export").status_code == 403
+
+
+def test_a_prompt_template_the_campaign_shares_is_exported_and_one_legitimate_users_share_is_not(
+    admin_client, campaign
+):
+    for member in campaign:
+        add_usage(member, days_after_signup=1, count=2)
+    researchers = [new_account(), new_account()]
+    for researcher in researchers:
+        add_usage(researcher, days_after_signup=1)
+    UsageEvent.objects.filter(account__in=campaign).update(template_fingerprint=424242)
+    UsageEvent.objects.filter(account__in=[campaign[0], *researchers]).update(template_fingerprint=777)
+    templates = {o["pattern"] for o in of_type(export(admin_client), "indicator") if "template" in o["pattern"]}
+    assert templates == {pattern("template_fingerprint", sharing_hmac("424242"))}

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from accounts.models import Account
+from accounts.models import Account, UsageEvent
 from enforcement.models import Enforcement
 from intel.matching import kinds_present
 from riskscore import jobs
 from riskscore.tasks import JOB_HANDLERS
+from tests.builders import signup_payload
+from tests.enforcement.builders import add_usage, new_account
 from tests.intel.builders import bundle, indicator
 
 
@@ -18,8 +20,6 @@ def import_indicators(client, *items):
 
 
 def signup(client, **fields):
-    from tests.builders import signup_payload
-
     response = client.post("/api/v1/signups", signup_payload(**fields), format="json")
     assert response.status_code == 201, response.content
     return response.json()
@@ -65,3 +65,13 @@ def test_existing_accounts_that_match_are_rescored_and_restricted(admin_client):
     account = Account.objects.get(account_id=account_id)
     assert (account.reasons[0]["code"], account.decision) == ("partner_indicator", "review")
     assert Enforcement.objects.get(account=account).tier == "restricted"
+
+
+def test_an_account_whose_prompts_follow_a_flagged_template_is_found_and_flagged(admin_client):
+    account = new_account()
+    add_usage(account, days_after_signup=1, count=3)
+    UsageEvent.objects.filter(account=account).update(template_fingerprint=-9151314442816847872)
+    result = import_indicators(admin_client, indicator("template_fingerprint", "-9151314442816847872"))
+    assert result["matching_accounts"] == 1
+    jobs.run(result["rescore_job_id"], JOB_HANDLERS)
+    assert Account.objects.get(pk=account.pk).reasons[0]["code"] == "partner_indicator"
