@@ -56,7 +56,7 @@ class EnforcementDetailView(APIView):
 
     permission_classes = [scope_required("read")]
 
-    @extend_schema(responses=EnforcementSchema)
+    @extend_schema(operation_id="enforcement_lookup", responses=EnforcementSchema)
     def get(self, request, account_id: str):
         row = selectors.get_enforcement(account_id=account_id)
         return Response(enforcement_body(row, valid_until=_valid_until()))
@@ -104,6 +104,7 @@ class EnforcementFeedView(APIView):
         page_size = serializers.CharField(required=False)
 
     @extend_schema(
+        operation_id="enforcement_change_feed",
         parameters=[ParamsSerializer],
         responses=inline_serializer(
             "EnforcementFeed",

@@ -11,7 +11,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import connection, transaction
-from django.db.models import Max
 from django.utils import timezone
 
 from accounts.audit import record_audit
@@ -23,6 +22,10 @@ from enforcement.models import Enforcement, EnforcementPolicy, TierChange
 # Key of the PostgreSQL advisory lock that serialises change-feed writes (any fixed bigint).
 FEED_LOCK_KEY = 0x656E666F72636531
 BATCH = 500
+NEWEST_SQL = (
+    f"SELECT (SELECT MAX(version) FROM {EnforcementPolicy._meta.db_table}),"
+    f" (SELECT MAX(seq) FROM {Enforcement._meta.db_table})"
+)
 
 
 class Cause:
@@ -59,28 +62,31 @@ def refresh_enforcement(*, account_pks: Iterable[int], cause: str) -> RefreshRes
     pks = sorted(set(account_pks))
     if not pks:
         return RefreshResult(0, 0, 0)
-    with transaction.atomic():
+    # No savepoint inside a caller's transaction: a failure here fails the cause with it.
+    with transaction.atomic(savepoint=False):
         lock_feed()
         # Read under the lock: a concurrent writer of the same account has committed by now.
-        version, document = _policy_in_force()
+        version, document, top_seq = _policy_in_force()
         facts = gather_facts(account_pks=pks, document=document)
         current = {row.account_id: row for row in Enforcement.objects.filter(account_id__in=facts)}
-        return _apply(facts, current=current, version=version, document=document, cause=cause)
+        return _apply(facts, current=current, version=version, document=document, top_seq=top_seq, cause=cause)
 
 
 def enforce_new_account(*, account: Account) -> RefreshResult:
     """A just-registered account, from what is in hand: no cluster, decisions, usage or enforcement yet.
     The signup hook's share of enforcement is then the feed lock and two inserts."""
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         lock_feed()
-        version, document = _policy_in_force()
+        version, document, top_seq = _policy_in_force()
         facts = {account.pk: new_account_facts(account)}
-        return _apply(facts, current={}, version=version, document=document, cause=Cause.SIGNUP)
+        return _apply(facts, current={}, version=version, document=document, top_seq=top_seq, cause=Cause.SIGNUP)
 
 
-def _apply(facts: dict, *, current: dict[int, Enforcement], version: str, document: dict, cause: str) -> RefreshResult:
+def _apply(
+    facts: dict, *, current: dict[int, Enforcement], version: str, document: dict, top_seq: int, cause: str
+) -> RefreshResult:
     now = timezone.now()
-    next_seq = (Enforcement.objects.aggregate(top=Max("seq"))["top"] or 0) + 1
+    next_seq = top_seq + 1
     changed, log = [], []
     for pk in sorted(facts):
         outcome = policy.decide_tier(facts[pk], document)
@@ -152,13 +158,16 @@ def save_enforcement_policy(*, document: dict, actor: str) -> EnforcementPolicy:
     return saved
 
 
-def _policy_in_force() -> tuple[str, dict]:
+def _policy_in_force() -> tuple[str, dict, int]:
+    """The policy to write (never an old one another process replaced within the cache's lifetime)
+    and the feed's newest position, in one query under the feed lock."""
     version, document = policy.current_enforcement_policy.get()
-    newest = EnforcementPolicy.objects.aggregate(top=Max("version"))["top"] or 0
-    if policy.version_name(newest) != version:
-        # Another process installed a policy within the cache's lifetime: never write the old version.
+    with connection.cursor() as cursor:
+        cursor.execute(NEWEST_SQL)
+        newest_version, top_seq = cursor.fetchone()
+    if policy.version_name(newest_version or 0) != version:
         version, document = policy.current_enforcement_policy.fresh()
-    return version, document
+    return version, document, top_seq or 0
 
 
 def _state(row: Enforcement) -> tuple:
