@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 
 from accounts.models import Account, AnalystDecision, Label, UsageEvent
 from clusters.models import Cluster
@@ -29,11 +29,11 @@ def gather_facts(*, account_pks: list[int], document: dict) -> dict[int, Account
     cluster_ids = {a.cluster_id for a in accounts if a.cluster_id}
     cluster_bands = dict(Cluster.objects.filter(cluster_id__in=cluster_ids).values_list("cluster_id", "band"))
     cleared = _analyst_cleared([a.pk for a in accounts])
-    cot = document["cot_elicitation"]
+    cot_counts = _cot_counts([a.pk for a in accounts if a.evidence_through], cot=document["cot_elicitation"])
     facts = {}
     for account in accounts:
         newest = account.evidence_through or account.created_at
-        events, eliciting = _cot_counts(account, since=newest - timedelta(days=cot["window_days"]), cot=cot)
+        events, eliciting = cot_counts.get(account.pk, (0, 0))
         facts[account.pk] = AccountFacts(
             account_id=account.account_id,
             status=account.status,
@@ -83,11 +83,20 @@ def _analyst_cleared(account_pks: list[int]) -> set[int]:
     }
 
 
-def _cot_counts(account: Account, *, since, cot: dict) -> tuple[int, int]:
-    if account.evidence_through is None:
-        return 0, 0  # no usage evidence reflected yet
-    counts = UsageEvent.objects.filter(account_id=account.pk, timestamp__gte=since).aggregate(
-        events=Count("id", filter=Q(cot_elicitation__isnull=False)),
-        eliciting=Count("id", filter=Q(cot_elicitation__gte=cot["min_score"])),
+def _cot_counts(account_pks: list[int], *, cot: dict) -> dict[int, tuple[int, int]]:
+    """Per account: analysed prompts, and those eliciting chain of thought, in the window before its newest
+    reflected evidence (event time), in one query for the batch."""
+    if not account_pks:
+        return {}
+    rows = (
+        UsageEvent.objects.filter(
+            account_id__in=account_pks,
+            timestamp__gte=F("account__evidence_through") - timedelta(days=cot["window_days"]),
+        )
+        .values("account_id")
+        .annotate(
+            events=Count("id", filter=Q(cot_elicitation__isnull=False)),
+            eliciting=Count("id", filter=Q(cot_elicitation__gte=cot["min_score"])),
+        )
     )
-    return counts["events"], counts["eliciting"]
+    return {row["account_id"]: (row["events"], row["eliciting"]) for row in rows}

@@ -99,3 +99,12 @@ def test_each_tier_change_is_logged_with_its_cause(student):
 def test_a_rescore_that_changes_nothing_logs_nothing(student):
     rescore_accounts(account_ids=[student.account_id], trigger="manual")
     assert TierChange.objects.filter(account=student).count() == 1
+
+
+def test_cot_heavy_traffic_older_than_the_window_no_longer_limits_reasoning(student):
+    add_usage(student, days_after_signup=1, count=30, cot=0.9)
+    rescore_for_evidence(account_pk=student.pk)
+    assert Enforcement.objects.get(account=student).reasoning == "summary"
+    add_usage(student, days_after_signup=12, count=30, cot=0.0)
+    rescore_for_evidence(account_pk=student.pk)
+    assert Enforcement.objects.get(account=student).reasoning == "full"
