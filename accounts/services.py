@@ -16,6 +16,9 @@ from accounts.audit import record_audit
 from accounts.errors import Conflict, NotFound
 from accounts.models import Account, AnalystDecision, ScoreRecord, Status, Trigger
 from accounts.signup_rows import insert_signup
+from enforcement.services import Cause, enforce_new_account, refresh_enforcement
+from intel.matching import FEATURE as PARTNER
+from intel.matching import flag_partner_match
 from riskscore import metrics, policy
 from riskscore.features.signup import SignupInput, extract_signup_features
 from riskscore.scoring import Score, score_features
@@ -48,6 +51,9 @@ def register_signup(*, signup: SignupInput, created_at_given: bool = True) -> Si
     score = score_features(evidence.features, kind="signup")
     _, document = policy.current_policy.get()
     outcome = policy.decide(probability=score.probability, pathway=signup.pathway, document=document)
+    score, outcome = flag_partner_match(
+        score=score, outcome=outcome, matches=evidence.features[PARTNER], pathway=signup.pathway, document=document
+    )
     current = current_score_fields(score, outcome, scored_at=timezone.now(), evidence_through=None)
     account = Account(
         account_id=signup.account_id,
@@ -68,7 +74,11 @@ def register_signup(*, signup: SignupInput, created_at_given: bool = True) -> Si
     )
     record = ScoreRecord(account=account, trigger=Trigger.SIGNUP, verification=outcome.verification, **current)
     # Repeats are rare: trying the insert first saves every new signup a lookup.
-    if not insert_signup(account=account, record=record, identifiers=evidence.identifiers, at=signup.created_at):
+    with transaction.atomic():
+        created = insert_signup(account=account, record=record, identifiers=evidence.identifiers, at=signup.created_at)
+        if created:
+            enforce_new_account(account=account)
+    if not created:
         return _repeat(Account.objects.get(account_id=signup.account_id), signup, created_at_given)
     metrics.SIGNUPS_SCORED.labels(pathway=signup.pathway, decision=outcome.decision).inc()
     return SignupResult(created=True, account=account, record=record)
@@ -147,4 +157,5 @@ def record_decision(*, decision: DecisionInput, actor: str) -> AnalystDecision:
             detail={"label": decision.label, "note": decision.note, "status": account.status}
             | ({"cluster_id": decision.cluster_id} if decision.cluster_id else {}),
         )
+        refresh_enforcement(account_pks=[account.pk], cause=Cause.DECISION)
     return stored

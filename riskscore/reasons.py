@@ -186,6 +186,13 @@ REASON_CODES: tuple[ReasonCode, ...] = (
         ),
     ),
     ReasonCode("signup_pathway", ("pathway_code",), lambda f: "signup pathway"),
+    ReasonCode(
+        "partner_indicator",
+        ("partner_indicator_matches",),
+        lambda f: (
+            f"{_n(f['partner_indicator_matches'])} of its identifiers match indicators shared by partner providers"
+        ),
+    ),
 )
 
 CODE_OF_FEATURE = {feature: reason.code for reason in REASON_CODES for feature in reason.features}

@@ -15,6 +15,8 @@ from django.utils import timezone
 
 from accounts.models import Account, Trigger, UsageEvent
 from accounts.services import current_score_fields, record_score
+from enforcement.services import Cause, refresh_enforcement
+from intel import matching as partner
 from riskscore import policy
 from riskscore.features.signup import features_from_storage
 from riskscore.scoring import score_features
@@ -33,6 +35,7 @@ def rescore_accounts(*, account_ids: list[str] | None, trigger: str) -> dict:
         with transaction.atomic():
             for account in batch:
                 _rescore(account, document=document, trigger=trigger)
+            refresh_enforcement(account_pks=[account.pk for account in batch], cause=Cause.RESCORE)
         rescored += len(batch)
         last_pk = batch[-1].pk
     result = {"rescored": rescored}
@@ -56,6 +59,7 @@ def rescore_for_evidence(*, account_pk: int) -> datetime | None:
     _, document = policy.current_policy.get()
     with transaction.atomic():
         _rescore(account, document=document, trigger=Trigger.USAGE, evidence_through=newest)
+        refresh_enforcement(account_pks=[account_pk], cause=Cause.RESCORE)
     return newest
 
 
@@ -66,8 +70,12 @@ def accounts_awaiting_rescore(*, older_than: timedelta) -> list[int]:
 
 
 def _rescore(account: Account, *, document: dict, trigger: str, evidence_through: datetime | None = None) -> None:
-    score = score_features(features_from_storage(account.signup_features), kind="signup")
+    features = {**features_from_storage(account.signup_features), partner.FEATURE: partner.account_matches(account)}
+    score = score_features(features, kind="signup")
     outcome = policy.decide(probability=score.probability, pathway=account.pathway, document=document)
+    score, outcome = partner.flag_partner_match(
+        score=score, outcome=outcome, matches=features[partner.FEATURE], pathway=account.pathway, document=document
+    )
     current = current_score_fields(
         score, outcome, scored_at=timezone.now(), evidence_through=evidence_through or account.evidence_through
     )

@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "clusters",
     "console",
     "axes",
+    "enforcement",
+    "intel",
 ]
 
 MIDDLEWARE = [
@@ -163,6 +165,22 @@ REUSE_COUNT_CAP = int(os.getenv("REUSE_COUNT_CAP", "1000"))
 
 # How often celery beat runs hydra-cluster detection over new evidence (seconds).
 CLUSTER_DETECTION_INTERVAL_SECONDS = int(os.getenv("CLUSTER_DETECTION_INTERVAL_SECONDS", "600"))
+# Indicator sharing between providers (STIX 2.1). Identifiers travel only as
+# HMAC-SHA256 under the sharing group's key: partners with the same key can match
+# them, nobody learns an identifier. Set the group's key in production.
+INTEL_SHARING_KEY = os.getenv("INTEL_SHARING_KEY", "dev-only-intel-sharing-key-change-me")
+# TLP marking of exported bundles: white, green, amber or red.
+INTEL_TLP = os.getenv("INTEL_TLP", "amber").lower()
+# Names this provider in exported ids (UUIDv5), so two providers' clusters never share an id.
+INTEL_PRODUCER = os.getenv("INTEL_PRODUCER", "riskscore")
+# An identifier is exported only when at least this many campaign members share it...
+INTEL_MIN_SHARING_MEMBERS = int(os.getenv("INTEL_MIN_SHARING_MEMBERS", "2"))
+# ...and at most this share of that number of other, not-abusive accounts also use it.
+INTEL_MAX_LEGITIMATE_SHARE = float(os.getenv("INTEL_MAX_LEGITIMATE_SHARE", "0.05"))
+# Exported indicators stay valid this many days after the campaign's newest evidence.
+INTEL_INDICATOR_VALID_DAYS = int(os.getenv("INTEL_INDICATOR_VALID_DAYS", "90"))
+# Largest indicator bundle accepted for import (bytes); larger is a 413.
+INTEL_MAX_IMPORT_BYTES = int(os.getenv("INTEL_MAX_IMPORT_BYTES", str(4 * 1024 * 1024)))
 
 # Shared between processes for Prometheus; set by the README's run script.
 PROMETHEUS_MULTIPROC_DIR = os.getenv("PROMETHEUS_MULTIPROC_DIR", "")

@@ -6,6 +6,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from accounts import api as accounts_api
 from clusters import api as clusters_api
+from enforcement import api as enforcement_api
+from intel import api as intel_api
 from riskscore import api as engine_api
 from riskscore import views
 
@@ -27,6 +29,7 @@ urlpatterns = [
     api("accounts", accounts_api.AccountListView.as_view(), "account-list"),
     api(rf"accounts/{ACCOUNT_ID}/scores", accounts_api.AccountScoresView.as_view(), "account-scores"),
     api(rf"accounts/{ACCOUNT_ID}/decisions", accounts_api.AccountDecisionView.as_view(), "account-decisions"),
+    api(rf"accounts/{ACCOUNT_ID}/tier-changes", enforcement_api.TierChangesView.as_view(), "account-tier-changes"),
     api(rf"accounts/{ACCOUNT_ID}", accounts_api.AccountDetailView.as_view(), "account-detail"),
     api("decisions", accounts_api.BulkDecisionView.as_view(), "decisions"),
     api("clusters", clusters_api.ClusterListView.as_view(), "cluster-list"),
@@ -38,6 +41,14 @@ urlpatterns = [
     api("models/train", engine_api.TrainView.as_view(), "model-train"),
     api("rescore", engine_api.RescoreView.as_view(), "rescore"),
     api(r"jobs/(?P<job_id>[^/]+)", engine_api.JobDetailView.as_view(), "job-detail"),
+    api("enforcement", enforcement_api.EnforcementFeedView.as_view(), "enforcement-feed"),
+    # The gateway's lookup is served by a plain view (the first match); the DRF view after it documents it.
+    api(rf"enforcement/{ACCOUNT_ID}", enforcement_api.enforcement_lookup, "enforcement-lookup"),
+    api(rf"enforcement/{ACCOUNT_ID}", enforcement_api.EnforcementDetailView.as_view(), "enforcement-detail"),
+    api("enforcement-policy", enforcement_api.EnforcementPolicyView.as_view(), "enforcement-policy"),
+    api("enforcement-policy/preview", enforcement_api.EnforcementPolicyPreviewView.as_view(), "enforcement-preview"),
+    api("intel/export", intel_api.ExportView.as_view(), "intel-export"),
+    api("intel/import", intel_api.ImportView.as_view(), "intel-import"),
     path("admin/", admin.site.urls),
     path("console/", include("console.urls")),
 ]

@@ -15,6 +15,7 @@ rm -rf "$PROMETHEUS_MULTIPROC_DIR" && mkdir -p "$PROMETHEUS_MULTIPROC_DIR"
 $PY manage.py migrate --noinput
 $PY manage.py collectstatic --noinput -v0
 $PY manage.py install_baseline
+$PY manage.py enforcement --refresh-all  # accounts from before enforcement get their tier
 if [ ! -f var/.demo-data-loaded ]; then
   $PY manage.py simulate --accounts "${DEMO_ACCOUNTS:-3000}" --seed 1 && touch var/.demo-data-loaded
 fi

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from accounts.models import IdentifierKind, Pathway
+from intel import matching as partner_indicators
 from riskscore.features import reference
 from riskscore.features.identifiers import Identifier, signup_identifiers
 from riskscore.features.reuse import WINDOWS, ReuseCounts, count_reuse
@@ -57,7 +58,8 @@ ATTRIBUTE_FEATURES = (
 )
 REUSE_FEATURES = tuple(f"shared_{name}_accounts_{window}" for name in REUSE_KINDS.values() for window in WINDOWS)
 NETWORK_FEATURES = ("same_email_accounts_7d", "same_phone_accounts_7d", "ip_prefix_academic_share_7d")
-SIGNUP_FEATURES: tuple[str, ...] = ATTRIBUTE_FEATURES + REUSE_FEATURES + NETWORK_FEATURES
+PARTNER_FEATURES = (partner_indicators.FEATURE,)
+SIGNUP_FEATURES: tuple[str, ...] = ATTRIBUTE_FEATURES + REUSE_FEATURES + NETWORK_FEATURES + PARTNER_FEATURES
 CATEGORICAL_FEATURES = ("pathway_code",)
 
 EDUCATIONAL_PATHWAYS = {Pathway.EDUCATION.value, Pathway.RESEARCH.value}
@@ -151,6 +153,14 @@ def extract_signup_features(signup: SignupInput) -> SignupEvidence:
     features["same_email_accounts_7d"] = reuse.get((IdentifierKind.EMAIL_NORMALIZED, "7d"), 0)
     features["same_phone_accounts_7d"] = reuse.get((IdentifierKind.PHONE, "7d"), math.nan)
     features["ip_prefix_academic_share_7d"] = academic_share(reuse)
+    features[partner_indicators.FEATURE] = partner_indicators.signup_matches(
+        email=signup.email,
+        ip=signup.ip,
+        payment_fingerprint=signup.payment_fingerprint,
+        device_id=signup.device_id,
+        phone=phone_canonical(signup.phone),
+        at=signup.created_at,
+    )
     return SignupEvidence(
         features={name: float(features[name]) for name in SIGNUP_FEATURES},
         identifiers=identifiers,

@@ -1,0 +1,127 @@
+"""Matching signups and accounts against live partner indicators, and what a match does to a decision.
+
+An indicator counts at an event time when it is not revoked and that time lies in
+[valid_from, valid_until). A match is the `partner_indicator_matches` feature (so a
+model trained on labelled matches learns its weight) and, whatever that weight, the
+`partner_indicator` reason with a decision of at least `review`: a partner's
+confirmed campaign is worth a human look before full access.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from datetime import datetime
+
+from django.conf import settings
+from django.db.models import Q
+
+from accounts.models import Account, UsageEvent
+from intel.identifiers import canonical_identifiers, shared, template
+from intel.models import IdentifierKind, ImportedIndicator
+from riskscore import policy
+from riskscore.reasons import MAX_REASONS, Reason
+from riskscore.scoring import Score
+
+FEATURE = "partner_indicator_matches"
+REASON_CODE = "partner_indicator"
+DECISION_ORDER = ("allow", "verify", "review", "deny")
+MATCH_DECISION = "review"
+
+
+class _KindsPresent:
+    """Which kinds any indicator was imported for, per process for CACHE_TTL_SECONDS: most installs
+    have none, and then the signup hook spends no query on partner indicators."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._kinds: frozenset[str] | None = None
+        self._checked_at = 0.0
+
+    def get(self) -> frozenset[str]:
+        if self._kinds is not None and time.monotonic() - self._checked_at < settings.CACHE_TTL_SECONDS:
+            return self._kinds
+        with self._lock:
+            self._kinds = frozenset(ImportedIndicator.objects.values_list("kind", flat=True).distinct())
+            self._checked_at = time.monotonic()
+            return self._kinds
+
+    def clear(self) -> None:
+        self._kinds = None
+
+
+kinds_present = _KindsPresent()
+
+
+def live_at(at: datetime) -> Q:
+    return Q(revoked=False, valid_from__lte=at) & (Q(valid_until__isnull=True) | Q(valid_until__gt=at))
+
+
+def count_matches(identifiers: list[tuple[str, str]], *, at: datetime) -> int:
+    """How many distinct shared identifiers among these match a live indicator at `at`."""
+    present = kinds_present.get()
+    wanted = [shared(kind, canonical) for kind, canonical in identifiers if kind in present]
+    if not wanted:
+        return 0
+    found = (
+        ImportedIndicator.objects.filter(live_at(at), hmac_sha256__in=[w.hmac_sha256 for w in wanted])
+        .values_list("kind", "hmac_sha256")
+        .distinct()
+    )
+    return len(set(found) & {(w.kind, w.hmac_sha256) for w in wanted})
+
+
+def signup_matches(*, email: str, ip: str, payment_fingerprint: str, device_id: str, phone: str, at: datetime) -> int:
+    identifiers = canonical_identifiers(
+        email=email, ip=ip, payment_fingerprint=payment_fingerprint, device_id=device_id, phone_number=phone
+    )
+    return count_matches(identifiers, at=at)
+
+
+def account_matches(account: Account) -> int:
+    """Matches of an account's signup identifiers and prompt templates, at its newest event time."""
+    identifiers = canonical_identifiers(
+        email=account.email,
+        ip=account.ip,
+        payment_fingerprint=account.payment_fingerprint,
+        device_id=account.device_id,
+        phone_number=account.phone,
+    )
+    if IdentifierKind.TEMPLATE_FINGERPRINT in kinds_present.get():
+        fingerprints = (
+            UsageEvent.objects.filter(account_id=account.pk, template_fingerprint__isnull=False)
+            .values_list("template_fingerprint", flat=True)
+            .distinct()[:1000]
+        )
+        identifiers += [template(fp) for fp in fingerprints]
+    return count_matches(identifiers, at=account.evidence_through or account.created_at)
+
+
+def flag_partner_match(
+    *, score: Score, outcome: policy.Outcome, matches: float, pathway: str, document: dict
+) -> tuple[Score, policy.Outcome]:
+    """A matching signup or account: the partner_indicator reason first, and at least a review decision."""
+    if not matches or matches != matches:  # 0 or NaN
+        return score, outcome
+    weight = next((r.weight for r in score.reasons if r.code == REASON_CODE), 0.0)
+    reason = Reason(
+        code=REASON_CODE,
+        description=f"{int(matches)} of its identifiers match indicators shared by partner providers",
+        weight=weight,
+    )
+    others = [r for r in score.reasons if r.code != REASON_CODE]
+    score = Score(
+        probability=score.probability,
+        raw_margin=score.raw_margin,
+        reasons=[reason, *others][:MAX_REASONS],
+        model_version=score.model_version,
+    )
+    if DECISION_ORDER.index(outcome.decision) >= DECISION_ORDER.index(MATCH_DECISION):
+        return score, outcome
+    steps = policy.resolve(document, pathway)["verification"][outcome.band]
+    return score, policy.Outcome(
+        band=outcome.band,
+        decision=MATCH_DECISION,
+        verification=list(steps),
+        status=document["status_for_decision"][MATCH_DECISION],
+    )

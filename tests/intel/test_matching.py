@@ -1,0 +1,77 @@
+"""What a partner's indicator does here: signups and accounts that match are flagged, others pass."""
+
+from __future__ import annotations
+
+from accounts.models import Account, UsageEvent
+from enforcement.models import Enforcement
+from intel.matching import kinds_present
+from riskscore import jobs
+from riskscore.tasks import JOB_HANDLERS
+from tests.builders import signup_payload
+from tests.enforcement.builders import add_usage, new_account
+from tests.intel.builders import bundle, indicator
+
+
+def import_indicators(client, *items):
+    response = client.post("/api/v1/intel/import", bundle(*items), format="json")
+    assert response.status_code == 202, response.content
+    kinds_present.clear()
+    return response.json()
+
+
+def signup(client, **fields):
+    response = client.post("/api/v1/signups", signup_payload(**fields), format="json")
+    assert response.status_code == 201, response.content
+    return response.json()
+
+
+def test_a_signup_with_a_card_a_partner_flagged_gets_the_reason_and_a_review(admin_client):
+    import_indicators(admin_client, indicator("payment_fingerprint", "card-pool-77"))
+    body = signup(admin_client, payment_fingerprint="card-pool-77")
+    assert body["reasons"][0]["code"] == "partner_indicator"
+    assert body["decision"] in ("review", "deny")
+    assert Enforcement.objects.get(account__account_id=body["account_id"]).tier == "restricted"
+
+
+def test_a_signup_matching_nothing_passes(admin_client):
+    import_indicators(admin_client, indicator("payment_fingerprint", "card-pool-77"))
+    body = signup(admin_client)
+    assert (body["decision"], [r["code"] for r in body["reasons"] if r["code"] == "partner_indicator"]) == ("allow", [])
+
+
+def test_a_signup_in_a_flagged_email_domain_or_network_matches(admin_client):
+    import_indicators(admin_client, indicator("ip_prefix", "203.0.113.0/24"), indicator("email_domain", "farm.io"))
+    body = signup(admin_client, ip="203.0.113.77", email="x9@FARM.io", pathway="standard", organization="")
+    partner = [r for r in body["reasons"] if r["code"] == "partner_indicator"]
+    assert partner and partner[0]["description"].startswith("2 of its identifiers")
+
+
+def test_an_expired_indicator_stops_counting(admin_client):
+    import_indicators(admin_client, indicator("device_id", "dev-old", valid_until="2026-02-15T00:00:00Z"))
+    body = signup(admin_client, device_id="dev-old", created_at="2026-03-01T12:00:00Z")
+    assert "partner_indicator" not in [r["code"] for r in body["reasons"]]
+
+
+def test_a_revoked_indicator_stops_counting(admin_client):
+    import_indicators(admin_client, indicator("device_id", "dev-rev", revoked=True))
+    body = signup(admin_client, device_id="dev-rev")
+    assert "partner_indicator" not in [r["code"] for r in body["reasons"]]
+
+
+def test_existing_accounts_that_match_are_rescored_and_restricted(admin_client):
+    account_id = signup(admin_client, phone="+14155550142")["account_id"]
+    result = import_indicators(admin_client, indicator("phone", "+14155550142"))
+    jobs.run(result["rescore_job_id"], JOB_HANDLERS)
+    account = Account.objects.get(account_id=account_id)
+    assert (account.reasons[0]["code"], account.decision) == ("partner_indicator", "review")
+    assert Enforcement.objects.get(account=account).tier == "restricted"
+
+
+def test_an_account_whose_prompts_follow_a_flagged_template_is_found_and_flagged(admin_client):
+    account = new_account()
+    add_usage(account, days_after_signup=1, count=3)
+    UsageEvent.objects.filter(account=account).update(template_fingerprint=-9151314442816847872)
+    result = import_indicators(admin_client, indicator("template_fingerprint", "-9151314442816847872"))
+    assert result["matching_accounts"] == 1
+    jobs.run(result["rescore_job_id"], JOB_HANDLERS)
+    assert Account.objects.get(pk=account.pk).reasons[0]["code"] == "partner_indicator"
