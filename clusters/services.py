@@ -27,6 +27,7 @@ from clusters.links import ReadThrough, update_link_graph
 from clusters.loading import load_graph
 from clusters.models import Cluster, ClusterMember, DetectionRun
 from clusters.scoring import cluster_score
+from enforcement.services import Cause, refresh_enforcement
 from riskscore import policy
 
 # An old cluster lends its id to a new group holding at least this share of either's members.
@@ -61,6 +62,8 @@ def detect_clusters(*, detector: GraphDetector | None = None) -> DetectionResult
     with transaction.atomic():
         _lock_detection()
         changed, stats = store_clusters(graph, groups, now=timezone.now())
+        # Members move together at the gateway, committed with the clusters that moved them.
+        refresh_enforcement(account_pks=sorted(changed), cause=Cause.CLUSTER)
         run = DetectionRun.objects.create(
             started_at=started,
             finished_at=timezone.now(),

@@ -167,3 +167,19 @@ def test_a_new_signup_with_a_known_campaigns_card_gets_that_clusters_features_be
     stranger = signup_input(email="other@gmail.com", ip="192.0.2.201", payment_fingerprint="pmfp_other", phone="")
     evidence = extract_signup_features(stranger)
     assert signup_cluster_features(identifiers=evidence.identifiers, at=stranger.created_at)["cluster_size"] == 0
+
+
+def test_a_detection_run_moves_a_flagged_rings_members_to_restricted_at_the_gateway(baseline):
+    from enforcement.models import Enforcement, TierChange
+
+    ring = card_ring(12)
+    unblocked = set(
+        Enforcement.objects.filter(account__in=ring).exclude(tier="blocked").values_list("account", flat=True)
+    )
+    assert unblocked
+    detect_clusters()
+    assert Cluster.objects.get(dissolved_at__isnull=True).band in {"high", "critical"}
+    moved = Enforcement.objects.filter(account__in=unblocked)
+    assert set(moved.values_list("tier", flat=True)) == {"restricted"}
+    changed_by_cluster = TierChange.objects.filter(account__in=unblocked, cause="cluster", to_tier="restricted")
+    assert changed_by_cluster.count() == len(unblocked)
