@@ -322,6 +322,7 @@ def models_page(request):
     if selected is not None:
         active = model_reports.active_of_kind(selected.kind)
         curves = model_reports.stored_curves(selected)
+        context["selected_has_curves"] = curves is not None
         active_curves = model_reports.stored_curves(active) if active and active.pk != selected.pk else None
         roc, pr = [], []
         for name, stored, css in (

@@ -169,17 +169,19 @@ def test_a_new_signup_with_a_known_campaigns_card_gets_that_clusters_features_be
     assert signup_cluster_features(identifiers=evidence.identifiers, at=stranger.created_at)["cluster_size"] == 0
 
 
-def test_a_detection_run_moves_a_flagged_rings_members_to_restricted_at_the_gateway(baseline):
+def test_a_detection_run_restricts_the_members_of_a_flagged_ring_that_signup_let_through(baseline):
     from enforcement.models import Enforcement, TierChange
 
     ring = card_ring(12)
-    unblocked = set(
-        Enforcement.objects.filter(account__in=ring).exclude(tier="blocked").values_list("account", flat=True)
+    let_through = set(
+        Enforcement.objects.filter(account__in=ring)
+        .exclude(tier__in=["restricted", "blocked"])
+        .values_list("account", flat=True)
     )
-    assert unblocked
+    assert let_through  # the ring's first card user looked clean at signup
     detect_clusters()
     assert Cluster.objects.get(dissolved_at__isnull=True).band in {"high", "critical"}
-    moved = Enforcement.objects.filter(account__in=unblocked)
+    moved = Enforcement.objects.filter(account__in=let_through)
     assert set(moved.values_list("tier", flat=True)) == {"restricted"}
-    changed_by_cluster = TierChange.objects.filter(account__in=unblocked, cause="cluster", to_tier="restricted")
-    assert changed_by_cluster.count() == len(unblocked)
+    by_cluster = TierChange.objects.filter(account__in=let_through, cause="cluster", to_tier="restricted")
+    assert by_cluster.count() == len(let_through)

@@ -48,7 +48,17 @@ def test_the_models_page_shows_metrics_curves_importance_and_both_distributions(
 
 
 def test_a_version_without_stored_curves_says_so(admin_web, baseline):
-    page = admin_web.get(f"/console/models/?version={baseline.version}").content.decode()
+    older = registry.register(
+        kind="signup",
+        version="signup-before-curves",
+        artifact=baseline.artifact,
+        feature_names=baseline.feature_names,
+        calibration=baseline.calibration,
+        metrics={key: value for key, value in baseline.metrics.items() if key != "curves"},
+        params=baseline.params,
+        trained_at=baseline.trained_at,
+    )
+    page = admin_web.get(f"/console/models/?version={older.version}").content.decode()
     assert "No curve points stored with this version" in page
 
 
