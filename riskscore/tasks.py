@@ -5,7 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 
 from accounts.models import Trigger
-from riskscore import jobs, rescoring, training
+from riskscore import jobs, rescoring, retraining, training
 from riskscore.models import Job
 
 
@@ -26,3 +26,10 @@ JOB_HANDLERS = {Job.Kind.TRAIN: _train, Job.Kind.RESCORE: _rescore}
 @shared_task(acks_late=True, autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=5)
 def run_job(job_id: str) -> None:
     jobs.run(job_id, JOB_HANDLERS)
+
+
+@shared_task(acks_late=True)
+def retrain_if_due() -> str | None:
+    """Periodic: enqueue a training job when enough accounts were labelled since the newest model."""
+    job = retraining.enqueue_retrain_if_due()
+    return str(job.id) if job else None
