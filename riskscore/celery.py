@@ -21,7 +21,10 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 # Every periodic job, in one place (run by `celery -A riskscore beat`). Seconds between runs.
 BEAT_SCHEDULE = {
     # Flagged accounts whose re-score was lost (a killed worker, a broker that was down) are sent again.
-    "rescore-awaiting-accounts": {"task": "accounts.tasks.rescore_awaiting_accounts", "schedule": 30.0},
+    "rescore-awaiting-accounts": {
+        "task": "accounts.tasks.rescore_awaiting_accounts",
+        "schedule": settings.RESCORE_CATCH_UP_SECONDS,
+    },
     # Accounts without a score for RESCORE_STALE_AFTER_SECONDS are re-scored.
     "rescore-stale-accounts": {"task": "accounts.tasks.rescore_stale_accounts", "schedule": 600.0},
     # A training job once RETRAIN_MIN_NEW_LABELS accounts were labelled after the newest model.

@@ -145,6 +145,7 @@ CELERY_BROKER_TIMEOUT = float(os.getenv("CELERY_BROKER_TIMEOUT", "2"))
 RESCORE_BATCH_SIZE = int(os.getenv("RESCORE_BATCH_SIZE", "200"))
 RESCORE_MAX_RETRIES = int(os.getenv("RESCORE_MAX_RETRIES", "5"))
 RESCORE_LOST_AFTER_SECONDS = int(os.getenv("RESCORE_LOST_AFTER_SECONDS", "120"))
+RESCORE_CATCH_UP_SECONDS = float(os.getenv("RESCORE_CATCH_UP_SECONDS", "30"))  # how often the catch-up job runs
 RESCORE_STALE_AFTER_SECONDS = int(os.getenv("RESCORE_STALE_AFTER_SECONDS", str(7 * 24 * 3600)))
 # The hourly check enqueues a training job once this many accounts were labelled after the
 # newest model was trained (0: never retrain on its own).
