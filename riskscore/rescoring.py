@@ -14,8 +14,8 @@ from django.db import transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
-from accounts.models import Account, ScoreRecord, Trigger, UsageEvent
-from accounts.services import current_score_fields, record_score
+from accounts.models import Account, Trigger, UsageEvent
+from accounts.services import Rescore, current_score_fields, record_rescores, record_score
 from riskscore import policy
 from riskscore.features.signup import features_from_storage
 from riskscore.scoring import score_features, score_many
@@ -65,25 +65,14 @@ def rescore_flagged(*, account_pks: list[int]) -> int:
         _, document = policy.current_policy.get()
         scores = score_many([features_from_storage(account.signup_features) for account in accounts], kind="signup")
         scored_at = timezone.now()
-        records = []
+        rescores = []
         for account, score in zip(accounts, scores, strict=True):
             evidence_through = newest.get(account.pk) or account.evidence_through
             grew = evidence_through is not None and evidence_through != account.evidence_through
             outcome = policy.decide(probability=score.probability, pathway=account.pathway, document=document)
             current = current_score_fields(score, outcome, scored_at=scored_at, evidence_through=evidence_through)
-            records.append(
-                ScoreRecord(
-                    account=account,
-                    trigger=Trigger.USAGE if grew else Trigger.PERIODIC,
-                    verification=outcome.verification,
-                    **current,
-                )
-            )
-            for name, value in current.items():
-                setattr(account, name, value)
-            account.rescore_requested_at = None
-        ScoreRecord.objects.bulk_create(records)
-        Account.objects.bulk_update(accounts, [*current, "rescore_requested_at"])
+            rescores.append(Rescore(account, Trigger.USAGE if grew else Trigger.PERIODIC, outcome, current))
+        record_rescores(rescores)
     return len(accounts)
 
 
