@@ -79,8 +79,10 @@ for _ in $(seq 1 60); do
 done
 KEY=$($PY manage.py create_api_key --name bench-ingest --scopes ingest | tail -n1)
 echo "load average before the run: $(cut -d' ' -f1-3 /proc/loadavg) (2 cores; above ~0.5 the machine is shared)"
+WEB_PIDS=$(pgrep -P "$GUNICORN" | paste -sd,)
+POOL_PIDS=$(pgrep -P "$WORKER" | paste -sd,)
 $PY manage.py bench_ingest --base "$BASE" --key "$KEY" --duration "${BENCH_DURATION:-30}" \
-  --connections "${BENCH_CONNECTIONS:-2}"
+  --connections "${BENCH_CONNECTIONS:-2}" --web-pids "$WEB_PIDS" --worker-pids "$POOL_PIDS"
 echo "load average after the run: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 echo
