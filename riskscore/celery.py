@@ -56,9 +56,9 @@ def _configure_redis_broker() -> None:
         # Look for such messages every few seconds (kombu's default sweep is every 100 s).
         "unacked_restore_interval": max(1, min(10, timeout // 4)),
         "unacked_restore_throttle": 1,
-        # A publish never waits on a broker that is down or unreachable for longer than this.
+        # A publish never waits on a broker that is down, unreachable or silent for longer than this.
         "socket_connect_timeout": settings.CELERY_BROKER_TIMEOUT,
-        "socket_timeout": max(5.0, settings.CELERY_BROKER_TIMEOUT),
+        "socket_timeout": settings.CELERY_BROKER_TIMEOUT,
     }
 
 

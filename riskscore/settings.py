@@ -135,9 +135,9 @@ CELERY_TASK_ALWAYS_EAGER = envbool("CELERY_TASK_ALWAYS_EAGER")
 # Redis: a task taken by a worker that dies unacknowledged is delivered again after this many
 # seconds. Longer than the longest task (training), or a running task is delivered twice.
 CELERY_VISIBILITY_TIMEOUT = int(os.getenv("CELERY_VISIBILITY_TIMEOUT", "1800"))
-# Seconds a web process waits to reach the broker when it sends a task; past it (the broker is
-# down) ingest answers anyway and the periodic catch-up sends the re-scores later.
-CELERY_BROKER_TIMEOUT = float(os.getenv("CELERY_BROKER_TIMEOUT", "2"))
+# Seconds a web process waits to reach the broker, or for its answer, when it sends a task; past it
+# (the broker is down or hangs) ingest answers anyway and the periodic catch-up sends the re-scores.
+CELERY_BROKER_TIMEOUT = float(os.getenv("CELERY_BROKER_TIMEOUT", "3"))
 
 # Re-scoring: accounts per re-score task (one transaction, one batched predict); attempts of a
 # failing task (exponential backoff, then the catch-up job takes over); how long a flagged account

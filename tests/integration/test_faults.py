@@ -7,6 +7,7 @@ the failed part is back. What cannot be staged on the embedded defaults is skipp
 from __future__ import annotations
 
 import json
+import socket
 import threading
 import urllib.error
 import urllib.request
@@ -101,14 +102,30 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_the_rescores_complete_after
     assert usage_rescores(accounts) == 600
 
 
-def test_with_the_broker_down_usage_is_stored_and_answered_and_the_catch_up_rescores_it(baseline, tmp_path):
+@pytest.fixture
+def silent_broker():
+    """A port that accepts connections and never answers: a hung broker."""
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(64)
+        yield f"redis://127.0.0.1:{listener.getsockname()[1]}/0"
+
+
+@pytest.mark.parametrize("outage", ["refusing connections", "silent"])
+def test_with_the_broker_down_usage_is_stored_and_answered_and_the_catch_up_rescores_it(
+    baseline, tmp_path, outage, request
+):
     celery_app.control.purge()
     accounts = [register_signup(signup=signup_input()).account for _ in range(3)]
     _, key = create_api_key(name="gateway", scopes=["ingest"])
-    down_broker = f"redis://127.0.0.1:{free_port()}/0"
-    web, base = start_web(tmp_path / "web.log", CELERY_BROKER_URL=down_broker)
+    down_broker = (
+        request.getfixturevalue("silent_broker") if outage == "silent" else f"redis://127.0.0.1:{free_port()}/0"
+    )
+    web, base = start_web(tmp_path / "web.log", CELERY_BROKER_URL=down_broker, CELERY_BROKER_TIMEOUT="2")
     try:
-        status, _, body = post_json(f"{base}/api/v1/usage", {"events": usage_events(accounts, tag="down")}, key=key)
+        # The HTTP timeout is the hang check: the answer must not wait on the broker.
+        events = {"events": usage_events(accounts, tag="down")}
+        status, _, body = post_json(f"{base}/api/v1/usage", events, key=key, timeout=15)
     finally:
         web.stop()
     assert (status, body["accepted"]) == (202, 3)
