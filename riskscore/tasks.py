@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from celery import shared_task
+from django.db import InterfaceError, OperationalError
 
 from accounts.models import Trigger
 from riskscore import jobs, rescoring, retraining, training
@@ -23,7 +24,16 @@ def _rescore(params: dict) -> dict:
 JOB_HANDLERS = {Job.Kind.TRAIN: _train, Job.Kind.RESCORE: _rescore}
 
 
-@shared_task(acks_late=True, autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=5)
+# A job's own failure is recorded on the job by jobs.run; these are the database failing around it (the job is
+# still queued or running), retried with backoff before the job is left to an analyst's retry.
+@shared_task(
+    acks_late=True,
+    autoretry_for=(ConnectionError, OperationalError, InterfaceError),
+    retry_backoff=2,
+    retry_backoff_max=60,
+    retry_jitter=True,
+    max_retries=5,
+)
 def run_job(job_id: str) -> None:
     jobs.run(job_id, JOB_HANDLERS)
 
