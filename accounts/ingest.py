@@ -96,13 +96,11 @@ def flag_for_rescore(account_pks: list[int]) -> list[int]:
     """Mark accounts as awaiting a re-score; returns those not already waiting (they need a task)."""
     if not account_pks:
         return []
-    # The row locks make a concurrent request wait, then see these accounts as already waiting.
-    newly_waiting = list(
-        Account.objects.select_for_update()
-        .filter(pk__in=account_pks, rescore_requested_at__isnull=True)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
+    # Every touched account is locked, flagged or not (in pk order, as re-scoring locks them): a concurrent
+    # request waits, then sees them as already waiting; a running re-score is waited for, so an account it
+    # has just cleared is flagged again. NO KEY: the events' foreign-key checks do not conflict with it.
+    locked = Account.objects.select_for_update(no_key=True).filter(pk__in=account_pks).order_by("pk")
+    newly_waiting = [pk for pk, requested in locked.values_list("pk", "rescore_requested_at") if requested is None]
     Account.objects.filter(pk__in=newly_waiting).update(rescore_requested_at=timezone.now())
     return newly_waiting
 

@@ -6,10 +6,11 @@ only for the inserts; a repeat of the same signup returns what was stored.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.audit import record_audit
@@ -91,6 +92,64 @@ def current_score_fields(
 
 def record_score(account: Account, *, trigger: str, outcome: policy.Outcome, current: dict) -> ScoreRecord:
     return ScoreRecord.objects.create(account=account, trigger=trigger, verification=outcome.verification, **current)
+
+
+@dataclass(frozen=True, slots=True)
+class Rescore:
+    account: Account
+    trigger: str
+    outcome: policy.Outcome
+    current: dict  # current_score_fields(...)
+
+
+def record_rescores(rescores: list[Rescore]) -> None:
+    """Write many re-scores at once: a history row each, the accounts' current scores, their re-score flags cleared.
+
+    On PostgreSQL one statement from one JSON document (per-row ORM writes cost more than the scoring).
+    """
+    if not rescores:
+        return
+    if connection.vendor != "postgresql":
+        ScoreRecord.objects.bulk_create(
+            ScoreRecord(account=r.account, trigger=r.trigger, verification=r.outcome.verification, **r.current)
+            for r in rescores
+        )
+        for r in rescores:
+            Account.objects.filter(pk=r.account.pk).update(**r.current, rescore_requested_at=None)
+        return
+    rows = [
+        {
+            "id": r.account.pk,
+            "trigger": r.trigger,
+            "verification": r.outcome.verification,
+            **r.current,
+            "scored_at": r.current["scored_at"].isoformat(),
+            "evidence_through": r.current["evidence_through"] and r.current["evidence_through"].isoformat(),
+        }
+        for r in rescores
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            WITH v AS (
+                SELECT * FROM jsonb_to_recordset(%s::jsonb) AS v(
+                    id bigint, trigger text, score float8, band text, decision text, verification jsonb,
+                    reasons jsonb, model_version text, scored_at timestamptz, evidence_through timestamptz)
+            ), updated AS (
+                UPDATE accounts_account AS a
+                SET score = v.score, band = v.band, decision = v.decision, reasons = v.reasons,
+                    model_version = v.model_version, scored_at = v.scored_at,
+                    evidence_through = v.evidence_through, rescore_requested_at = NULL
+                FROM v WHERE a.id = v.id
+            )
+            INSERT INTO accounts_scorerecord (account_id, trigger, score, band, decision, verification, reasons,
+                                              model_version, scored_at, evidence_through)
+            SELECT id, trigger, score, band, decision, verification, reasons, model_version, scored_at,
+                   evidence_through
+            FROM v
+            """,
+            [json.dumps(rows)],
+        )
 
 
 def _repeat(account: Account, signup: SignupInput, created_at_given: bool) -> SignupResult:

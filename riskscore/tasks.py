@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from celery import shared_task
+from django.db import InterfaceError, OperationalError
 
 from accounts.audit import record_audit
 from accounts.models import Trigger
-from riskscore import jobs, rescoring, training
+from riskscore import jobs, rescoring, retraining, training
 from riskscore.models import Job
 
 
@@ -28,6 +29,22 @@ def _rescore(params: dict) -> dict:
 JOB_HANDLERS = {Job.Kind.TRAIN: _train, Job.Kind.RESCORE: _rescore}
 
 
-@shared_task(acks_late=True, autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=5)
+# A job's own failure is recorded on the job by jobs.run; these are the database failing around it (the job is
+# still queued or running), retried with backoff before the job is left to an analyst's retry.
+@shared_task(
+    acks_late=True,
+    autoretry_for=(ConnectionError, OperationalError, InterfaceError),
+    retry_backoff=2,
+    retry_backoff_max=60,
+    retry_jitter=True,
+    max_retries=5,
+)
 def run_job(job_id: str) -> None:
     jobs.run(job_id, JOB_HANDLERS)
+
+
+@shared_task(acks_late=True)
+def retrain_if_due() -> str | None:
+    """Periodic: enqueue a training job when enough accounts were labelled since the newest model."""
+    job = retraining.enqueue_retrain_if_due()
+    return str(job.id) if job else None
