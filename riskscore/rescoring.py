@@ -1,8 +1,8 @@
 """Re-scoring accounts: on request (after a retrain or a policy change) and when new usage evidence arrives.
 
-Status is left to analysts' actions and is not changed here. Until the account
-model exists, a score comes from the stored signup features; an evidence re-score
-records how far the account's usage evidence reaches (evidence_through).
+An account with usage evidence is scored by the account model (signup + usage features as of its newest
+event, evidence_through); one without, or any account while no account model is active, by the signup model
+on its stored signup features. Status follows the policy's decision unless an analyst has acted on the account.
 """
 
 from __future__ import annotations
@@ -13,11 +13,13 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from accounts.models import Account, Trigger, UsageEvent
+from accounts.models import Account, AnalystDecision, Trigger, UsageEvent
 from accounts.services import current_score_fields, record_score
-from riskscore import policy
+from riskscore import policy, registry
 from riskscore.features.signup import features_from_storage
-from riskscore.scoring import score_features
+from riskscore.features.usage import account_features
+from riskscore.models import ModelVersion
+from riskscore.scoring import Score, score_features
 
 BATCH = 500
 
@@ -66,10 +68,23 @@ def accounts_awaiting_rescore(*, older_than: timedelta) -> list[int]:
 
 
 def _rescore(account: Account, *, document: dict, trigger: str, evidence_through: datetime | None = None) -> None:
-    score = score_features(features_from_storage(account.signup_features), kind="signup")
+    through = evidence_through or account.evidence_through
+    score = score_account(account, evidence_through=through)
     outcome = policy.decide(probability=score.probability, pathway=account.pathway, document=document)
-    current = current_score_fields(
-        score, outcome, scored_at=timezone.now(), evidence_through=evidence_through or account.evidence_through
-    )
+    current = current_score_fields(score, outcome, scored_at=timezone.now(), evidence_through=through)
     record_score(account, trigger=trigger, outcome=outcome, current=current)
-    Account.objects.filter(pk=account.pk).update(**current)
+    acted_on = AnalystDecision.objects.filter(account=account).exclude(action=AnalystDecision.Action.NONE).exists()
+    status = {} if acted_on else {"status": outcome.status}
+    Account.objects.filter(pk=account.pk).update(**current, **status)
+
+
+def score_account(account: Account, *, evidence_through: datetime | None) -> Score:
+    """The account model on signup and usage features once there is usage evidence, else the signup model."""
+    if evidence_through is not None:
+        try:
+            registry.active_model(ModelVersion.Kind.ACCOUNT)
+        except registry.NoActiveModel:
+            pass
+        else:
+            return score_features(account_features(account, at=evidence_through), kind=ModelVersion.Kind.ACCOUNT)
+    return score_features(features_from_storage(account.signup_features), kind=ModelVersion.Kind.SIGNUP)

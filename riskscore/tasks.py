@@ -10,10 +10,9 @@ from riskscore.models import Job
 
 
 def _train(params: dict) -> dict:
-    model = training.train_signup_model(activate=bool(params.get("activate")))
-    return {
-        "models": [{"version": model.version, "kind": model.kind, "status": model.status, "metrics": model.metrics}]
-    }
+    models, skipped = training.train_models(activate=bool(params.get("activate")))
+    trained = [{"version": m.version, "kind": m.kind, "status": m.status, "metrics": m.metrics} for m in models]
+    return {"models": trained, "skipped": skipped}
 
 
 def _rescore(params: dict) -> dict:

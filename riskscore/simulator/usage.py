@@ -153,7 +153,8 @@ def _campaign_account(
                 burst = _poisson(rng, per_job * 1.25)
                 start = job + rng.randrange(300)
                 times += [start + int(i * rng.uniform(5, 40)) for i in range(burst)]
-    extraction = persona["extraction_share"] * (0.7 if campaign.held_out else 1.0)
+    # Extraction personas are sized for a full harvest; campaigns here hide more of it among ordinary requests.
+    extraction = persona["extraction_share"] * (0.4 if campaign.held_out else 0.5)
     split = "holdout" if campaign.held_out else "tune"
     events = []
     for n, t in enumerate(sorted(t for t in times if t <= timeline.span)):
@@ -161,12 +162,12 @@ def _campaign_account(
             kind = rng.choice(campaign.kinds)
             prompt = templated_prompts(rng, kind, 1, template=campaign.templates[kind], split=split)[0]
             tools = rng.randint(2, 12) if kind == "campaign_agentic_coding" else 0
-            output = int(rng.lognormvariate(math.log(1400), 0.5))
+            output = int(rng.lognormvariate(math.log(1000), 0.7))
         else:
             kind = rng.choice(CAMOUFLAGE_KINDS)
             prompt = generate_prompts(rng, kind, 1, split=rng.choice(("tune", "holdout")))[0]
             tools = 0
-            output = int(rng.lognormvariate(math.log(500), 0.7))
+            output = int(rng.lognormvariate(math.log(600), 0.8))
         if network == "rotating_proxy":
             ip = rng.choice(campaign.exits)
         elif network == "cloud":
@@ -214,9 +215,18 @@ def _legitimate_account(
     # (time, kind, template or None): a template fixes the phrasing, as a script's loop would.
     plan_times: list[tuple[int, str, int | None]] = []
     human_share = 0.3 if (sweeps or ci) else 1.0
+    # Some people ask for worked, fully reasoned answers as a habit (tutoring, checking a proof).
+    tutoring = rng.random() < 0.2
     for t in _sessions(rng, at, end, per_day * human_share, tz, rhythm, origin_seconds):
-        plan_times.append((t, rng.choice(kinds), None))
+        kind = "campaign_cot_trace" if tutoring and rng.random() < 0.35 else rng.choice(kinds)
+        plan_times.append((t, kind, None))
+    if scripted_elsewhere:
+        # An app built on the API sends its own prompt template, or that of a popular open-source tool.
+        app_kind, app_template = rng.choice(_OPEN_SOURCE_TOOLS) if rng.random() < 0.4 else _own_app(rng)
+        plan_times = [(t, app_kind, app_template) if rng.random() < 0.7 else (t, k, None) for t, k, _ in plan_times]
     if sweeps:
+        # Evaluation teams: benchmark sweeps, LLM-as-judge grading, reasoning-trace studies — all templated.
+        sweep_kind = rng.choices(("benchmark_cot", "campaign_rubric_grading", "campaign_cot_trace"), (55, 30, 15))[0]
         benchmark = rng.randrange(100)
         day = at // DAY
         while day * DAY < end:
@@ -224,15 +234,16 @@ def _legitimate_account(
                 start = max(at, _local_time(rng, day, tz, "office", origin_seconds))
                 size = _poisson(rng, per_day * 2)
                 gap = rng.uniform(3, 30)
-                plan_times += [(start + int(i * gap), "benchmark_cot", benchmark) for i in range(size)]
+                plan_times += [(start + int(i * gap), sweep_kind, benchmark) for i in range(size)]
             day += 1
     if ci:
         period = rng.choice((15, 30, 60, 120)) * 60
         offset = rng.randrange(period)
         runs = per_day * 0.7 / (DAY / period)
+        agent_template = rng.randrange(100)
         t = at + offset
         while t < end:
-            plan_times += [(t + 2 * i, "developer_coding", None) for i in range(_poisson(rng, runs))]
+            plan_times += [(t + 2 * i, "developer_coding", agent_template) for i in range(_poisson(rng, runs))]
             t += period
     events = []
     for n, (t, kind, template) in enumerate(
@@ -248,7 +259,7 @@ def _legitimate_account(
             if (ci and kind == "developer_coding") or (scripted_elsewhere and rng.random() < 0.3)
             else 0
         )
-        output = int(rng.lognormvariate(math.log(900 if kind == "benchmark_cot" else 450), 0.8))
+        output = int(rng.lognormvariate(math.log(_LEGITIMATE_OUTPUT.get(kind, 600)), 0.8))
         adopting = t > release and rng.random() < min(0.5, 0.5 * (t - release) / (adoption_days * DAY))
         model = NEW_MODEL if adopting else _old_model(rng)
         events.append(
@@ -256,6 +267,15 @@ def _legitimate_account(
                    output=output, agent=agent, campaign=None)
         )  # fmt: skip
     return events
+
+
+# Prompt templates of popular open-source tools: the same wrapper on many unrelated legitimate accounts.
+_OPEN_SOURCE_TOOLS = (("developer_coding", 3), ("developer_coding", 7), ("writer_rewrite", 1), ("teacher_grading", 2))
+_LEGITIMATE_OUTPUT = {"benchmark_cot": 900, "campaign_cot_trace": 1200, "campaign_rubric_grading": 700}
+
+
+def _own_app(rng: random.Random) -> tuple[str, int]:
+    return rng.choice(("developer_coding", "writer_rewrite", "teacher_grading", "casual")), rng.randrange(100)
 
 
 def _legitimate_ips(rng: random.Random, signup: SimulatedSignup) -> list[str]:

@@ -7,6 +7,7 @@ from functools import cache
 
 from sklearn.metrics import roc_auc_score
 
+from riskscore.features.prompts import analyse_prompt
 from riskscore.simulator import simulate_signups
 from riskscore.simulator.networks import is_cloud_ip
 from riskscore.simulator.usage import HELD_OUT_CAMPAIGN, NEW_MODEL, UsagePlan, simulate_usage
@@ -55,10 +56,11 @@ def test_no_simple_usage_signal_separates_campaign_accounts():
         "output_ratio": lambda p: sum(x["output_tokens"] for x in p) / sum(x["input_tokens"] for x in p),
         "new_model_share": lambda p: sum(x["model"] == NEW_MODEL for x in p) / len(p),
         "hours_of_day": lambda p: len({x["timestamp"][11:13] for x in p}),
+        "cot_elicitation": lambda p: sum(analyse_prompt(x["prompt"]).cot_elicitation for x in p) / len(p),
     }
     accounts = list(per_account)
     labels = [abusive[a] for a in accounts]
     for name, signal in signals.items():
         auc = roc_auc_score(labels, [signal(per_account[a]) for a in accounts])
-        assert max(auc, 1 - auc) < 0.85, (name, auc)
+        assert max(auc, 1 - auc) < 0.9, (name, auc)
         assert not math.isnan(auc)

@@ -3,14 +3,16 @@
 from django.core.management.base import BaseCommand
 
 from riskscore import registry
+from riskscore.models import ModelVersion
 
 
 class Command(BaseCommand):
-    help = "Register and activate the shipped baseline signup model if no signup model is active."
+    help = "Register and activate each shipped baseline model (signup, account) whose kind has no active model."
 
     def handle(self, *args, **options):
-        model = registry.install_baseline("signup")
-        if model is None:
-            self.stdout.write("a signup model is already active; baseline not needed")
-        else:
-            self.stdout.write(f"activated baseline model {model.version}")
+        for kind in ModelVersion.Kind.values:
+            model = registry.install_baseline(kind)
+            if model is None:
+                self.stdout.write(f"a {kind} model is already active; baseline not needed")
+            else:
+                self.stdout.write(f"activated baseline model {model.version}")
