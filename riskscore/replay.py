@@ -50,7 +50,12 @@ def replay(settings: ReplaySettings, *, progress: Callable[[str], object] = lamb
         seed=settings.seed, signups=signups, start=settings.start, days=settings.days, plan=UsagePlan(settings.scale)
     )
     progress(f"simulated {len(signups)} signups and {len(events)} usage events")
-    _send_in_time_order(signups, events, progress=progress)
+    eager = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    try:
+        _send_in_time_order(signups, events, progress=progress)
+    finally:
+        celery_app.conf.task_always_eager = eager
     return report(signups, events)
 
 
@@ -59,7 +64,6 @@ def _send_in_time_order(
 ) -> None:
     _, key = create_api_key(name="replay", scopes=["signup", "ingest"])
     client = Client(HTTP_AUTHORIZATION=f"Bearer {key}")
-    celery_app.conf.task_always_eager = True
     stream = sorted(
         [(s.payload["created_at"], 0, s) for s in signups] + [(e.payload["timestamp"], 1, e) for e in events],
         key=lambda item: (item[0], item[1]),
