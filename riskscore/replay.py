@@ -13,6 +13,7 @@ trained on (a held-out time slice, another seed); the held-out campaign style is
 
 from __future__ import annotations
 
+import logging
 import statistics
 from collections import defaultdict
 from collections.abc import Callable
@@ -52,10 +53,15 @@ def replay(settings: ReplaySettings, *, progress: Callable[[str], object] = lamb
     progress(f"simulated {len(signups)} signups and {len(events)} usage events")
     eager = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = True
+    # An eager task logs every success at INFO: a hundred thousand lines that say nothing.
+    task_log = logging.getLogger("celery.app.trace")
+    level = task_log.level
+    task_log.setLevel(logging.WARNING)
     try:
         _send_in_time_order(signups, events, progress=progress)
     finally:
         celery_app.conf.task_always_eager = eager
+        task_log.setLevel(level)
     return report(signups, events)
 
 
@@ -70,12 +76,12 @@ def _send_in_time_order(
     )
     batch: list[dict] = []
     batch_end = ""
-    sent = 0
+    sent = batches = 0
     for at, kind, item in stream:
         if batch and (len(batch) == 1000 or at >= batch_end):
             sent += _post(client, "/api/v1/usage", {"events": batch})["accepted"]
-            batch = []
-            if sent // 20000 != (sent - 1000) // 20000:
+            batch, batches = [], batches + 1
+            if batches % 50 == 0:
                 progress(f"  {sent} usage events sent, event time {at}")
         if kind == 0:
             _post(client, "/api/v1/signups", item.payload)
