@@ -51,9 +51,10 @@ def usage_span() -> dict[int, tuple[datetime, datetime]]:
 
 def labelled_snapshots() -> AccountTrainingSet:
     spans = usage_span()
-    accounts = Account.objects.filter(label__isnull=False, pk__in=list(spans)).order_by("created_at", "id")
+    labelled = Account.objects.filter(label__isnull=False).order_by("created_at", "id")
+    accounts = (account for account in labelled.iterator(chunk_size=2000) if account.pk in spans)
     features, labels, pathways, positions, snapshots = [], [], [], [], []
-    for position, account in enumerate(accounts.iterator(chunk_size=2000)):
+    for position, account in enumerate(accounts):
         first, last = spans[account.pk]
         latest = last + timedelta(hours=1) - timedelta(seconds=1)
         moments = [(i, first + delay) for i, delay in enumerate(SNAPSHOTS_AFTER_FIRST_USE) if first + delay < latest]
