@@ -100,3 +100,18 @@ def test_training_gives_an_account_model_beside_the_signup_model_with_low_fricti
     metrics = models[1].metrics
     assert metrics["auc"] > 0.5
     assert 0 <= metrics["recall_at_1pct_fpr_low_friction"] <= 1
+
+
+def test_the_simulate_command_ingests_usage_through_the_ingest_path(baseline):
+    import io
+
+    from django.core.management import call_command
+
+    from accounts.models import UsageEvent, UsageHour
+
+    call_command(
+        "simulate", "--accounts", "120", "--days", "2", "--usage", "--usage-scale", "0.02", stdout=io.StringIO()
+    )
+    assert UsageEvent.objects.exists()
+    assert UsageHour.objects.exists()
+    assert not UsageEvent.objects.filter(account__label__isnull=True).exists()
