@@ -1,9 +1,10 @@
 """Re-scoring accounts: on request (after a retrain or a policy change) and when new usage evidence arrives.
 
-Status is left to analysts' actions and is not changed here. Until the account
-model exists, a score comes from the stored signup features; an evidence re-score
-records how far the account's usage evidence reaches (evidence_through). Evidence and
-stale-score re-scores run in batches (one transaction, one batched predict).
+An account with usage evidence is scored by the account model (signup + usage features as of its newest
+event, evidence_through); one without, or any account while no account model is active, by the signup model
+on its stored signup features. Status follows the policy's decision unless an analyst has acted on the account.
+Re-scores run in batches: one transaction, usage features read for the whole batch, one batched predict per
+model kind, and the history rows, current scores and statuses written together.
 """
 
 from __future__ import annotations
@@ -14,17 +15,22 @@ from django.db import transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
-from accounts.models import Account, Trigger, UsageEvent
-from accounts.services import Rescore, current_score_fields, record_rescores, record_score
-from riskscore import policy
+from accounts.models import Account, AnalystDecision, Trigger, UsageEvent
+from accounts.services import Rescore, current_score_fields, record_rescores
+from riskscore import policy, registry
 from riskscore.features.signup import features_from_storage
-from riskscore.scoring import score_features, score_many
+from riskscore.features.usage import account_features_many
+from riskscore.models import ModelVersion
+from riskscore.scoring import Score, score_many
 
 BATCH = 500
 
 
 def rescore_accounts(*, account_ids: list[str] | None, trigger: str) -> dict:
-    """Re-score the given accounts (all when None); unknown ids are reported, not fatal."""
+    """Re-score the given accounts (all when None); unknown ids are reported, not fatal.
+
+    Each keeps the evidence it was last scored with; re-score flags are left for the evidence re-score.
+    """
     queryset = Account.objects.order_by("pk")
     if account_ids is not None:
         queryset = queryset.filter(account_id__in=account_ids)
@@ -32,8 +38,9 @@ def rescore_accounts(*, account_ids: list[str] | None, trigger: str) -> dict:
     rescored, last_pk = 0, 0
     while batch := list(queryset.filter(pk__gt=last_pk)[:BATCH]):
         with transaction.atomic():
-            for account in batch:
-                _rescore(account, document=document, trigger=trigger)
+            through = {account.pk: account.evidence_through for account in batch}
+            rescores = _rescores(batch, evidence_through=through, document=document, trigger=lambda _: trigger)
+            record_rescores(rescores, clear_flags=False)
         rescored += len(batch)
         last_pk = batch[-1].pk
     result = {"rescored": rescored}
@@ -48,10 +55,10 @@ def rescore_flagged(*, account_pks: list[int]) -> int:
     how many were re-scored.
 
     One transaction: the accounts are locked (in pk order, as ingest locks them), scored with one batched
-    predict, their history rows written and their flags cleared together. A worker killed half-way rolls it
-    all back, so the accounts stay flagged and a redelivered task re-scores them; a task delivered twice finds
-    them unflagged and does nothing. Ingest flags under the same row locks, so an event committed while this
-    runs waits for it, then flags the account again for a re-score of its own.
+    predict per model kind, their history rows written and their flags cleared together. A worker killed
+    half-way rolls it all back, so the accounts stay flagged and a redelivered task re-scores them; a task
+    delivered twice finds them unflagged and does nothing. Ingest flags under the same row locks, so an event
+    committed while this runs waits for it, then flags the account again for a re-score of its own.
     """
     with transaction.atomic():
         accounts = list(
@@ -62,18 +69,57 @@ def rescore_flagged(*, account_pks: list[int]) -> int:
         if not accounts:
             return 0
         newest = newest_evidence(account_pks=[account.pk for account in accounts])
+        through = {account.pk: newest.get(account.pk) or account.evidence_through for account in accounts}
+        previous = {account.pk: account.evidence_through for account in accounts}
+
+        def trigger(account: Account) -> str:
+            grew = through[account.pk] is not None and through[account.pk] != previous[account.pk]
+            return Trigger.USAGE if grew else Trigger.PERIODIC
+
         _, document = policy.current_policy.get()
-        scores = score_many([features_from_storage(account.signup_features) for account in accounts], kind="signup")
-        scored_at = timezone.now()
-        rescores = []
-        for account, score in zip(accounts, scores, strict=True):
-            evidence_through = newest.get(account.pk) or account.evidence_through
-            grew = evidence_through is not None and evidence_through != account.evidence_through
-            outcome = policy.decide(probability=score.probability, pathway=account.pathway, document=document)
-            current = current_score_fields(score, outcome, scored_at=scored_at, evidence_through=evidence_through)
-            rescores.append(Rescore(account, Trigger.USAGE if grew else Trigger.PERIODIC, outcome, current))
-        record_rescores(rescores)
+        record_rescores(_rescores(accounts, evidence_through=through, document=document, trigger=trigger))
     return len(accounts)
+
+
+def _rescores(accounts: list[Account], *, evidence_through: dict, document: dict, trigger) -> list[Rescore]:
+    scores = score_accounts(accounts, evidence_through=evidence_through)
+    acted_on = set(
+        AnalystDecision.objects.filter(account_id__in=[account.pk for account in accounts])
+        .exclude(action=AnalystDecision.Action.NONE)
+        .values_list("account_id", flat=True)
+    )
+    scored_at = timezone.now()
+    rescores = []
+    for account, score in zip(accounts, scores, strict=True):
+        outcome = policy.decide(probability=score.probability, pathway=account.pathway, document=document)
+        current = current_score_fields(
+            score, outcome, scored_at=scored_at, evidence_through=evidence_through[account.pk]
+        )
+        status = None if account.pk in acted_on else outcome.status
+        rescores.append(Rescore(account, trigger(account), outcome, current, status))
+    return rescores
+
+
+def score_accounts(accounts: list[Account], *, evidence_through: dict[int, datetime | None]) -> list[Score]:
+    """Scores in the accounts' order: the account model on signup and usage features for those with usage
+    evidence (while an account model is active), the signup model for the rest; one predict per kind."""
+    try:
+        registry.active_model(ModelVersion.Kind.ACCOUNT)
+    except registry.NoActiveModel:
+        with_usage = []
+    else:
+        with_usage = [account for account in accounts if evidence_through[account.pk] is not None]
+    scores: dict[int, Score] = {}
+    if with_usage:
+        features = account_features_many(with_usage, at={a.pk: evidence_through[a.pk] for a in with_usage})
+        rows = [features[account.pk] for account in with_usage]
+        for account, score in zip(with_usage, score_many(rows, kind=ModelVersion.Kind.ACCOUNT), strict=True):
+            scores[account.pk] = score
+    signup_only = [account for account in accounts if account.pk not in scores]
+    rows = [features_from_storage(account.signup_features) for account in signup_only]
+    for account, score in zip(signup_only, score_many(rows, kind=ModelVersion.Kind.SIGNUP), strict=True):
+        scores[account.pk] = score
+    return [scores[account.pk] for account in accounts]
 
 
 def newest_evidence(*, account_pks: list[int]) -> dict[int, datetime]:
@@ -112,13 +158,3 @@ def claim_stale(*, older_than: timedelta, limit: int) -> list[int]:
         )
         Account.objects.filter(pk__in=pks).update(rescore_requested_at=now)
     return sorted(pks)
-
-
-def _rescore(account: Account, *, document: dict, trigger: str, evidence_through: datetime | None = None) -> None:
-    score = score_features(features_from_storage(account.signup_features), kind="signup")
-    outcome = policy.decide(probability=score.probability, pathway=account.pathway, document=document)
-    current = current_score_fields(
-        score, outcome, scored_at=timezone.now(), evidence_through=evidence_through or account.evidence_through
-    )
-    record_score(account, trigger=trigger, outcome=outcome, current=current)
-    Account.objects.filter(pk=account.pk).update(**current)

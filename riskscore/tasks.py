@@ -12,14 +12,14 @@ from riskscore.models import Job
 
 
 def _train(params: dict) -> dict:
-    model = training.train_signup_model(activate=bool(params.get("activate")))
+    models, skipped = training.train_models(activate=bool(params.get("activate")))
     if params.get("activate"):
-        record_audit(
-            actor=params.get("actor", "api"), action="activate_model", object_type="model", object_id=model.version
-        )
-    return {
-        "models": [{"version": model.version, "kind": model.kind, "status": model.status, "metrics": model.metrics}]
-    }
+        for model in models:
+            record_audit(
+                actor=params.get("actor", "api"), action="activate_model", object_type="model", object_id=model.version
+            )
+    trained = [{"version": m.version, "kind": m.kind, "status": m.status, "metrics": m.metrics} for m in models]
+    return {"models": trained, "skipped": skipped}
 
 
 def _rescore(params: dict) -> dict:
