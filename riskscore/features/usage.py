@@ -7,11 +7,11 @@ and models count only what was first seen at or before `at`, so a replayed strea
 
 from __future__ import annotations
 
+import ipaddress
 import math
-from collections import Counter
+from bisect import bisect_right
+from collections import Counter, defaultdict
 from datetime import datetime, timedelta
-
-from django.db.models import Count
 
 from accounts.models import Account, ModelFirstSeen, UsageAccountIp, UsageAccountModel, UsageAccountTemplate, UsageHour
 from accounts.usage_aggregates import hour_of
@@ -61,26 +61,114 @@ ACCOUNT_FEATURES: tuple[str, ...] = SIGNUP_FEATURES + USAGE_FEATURES
 
 def account_features(account: Account, *, at: datetime) -> dict[str, float]:
     """The account model's input: the stored signup features and usage as of `at`."""
-    return {**features_from_storage(account.signup_features), **usage_features(account, at=at)}
+    return account_features_many([account], at={account.pk: at})[account.pk]
+
+
+def account_features_many(accounts: list[Account], *, at: dict[int, datetime]) -> dict[int, dict[str, float]]:
+    """account_features for many accounts, each as of its own time `at[pk]`; keyed by account pk."""
+    usage = usage_features_many(accounts, at=at)
+    return {account.pk: {**features_from_storage(account.signup_features), **usage[account.pk]} for account in accounts}
 
 
 def usage_features(account: Account, *, at: datetime) -> dict[str, float]:
-    features = dict.fromkeys(USAGE_FEATURES, math.nan)
-    features["usage_account_age_days"] = (at - account.created_at).total_seconds() / 86400
-    hours = list(
-        UsageHour.objects.filter(account=account, hour__gt=at - WINDOW, hour__lte=hour_of(at)).order_by("hour").values()
+    return usage_features_many([account], at={account.pk: at})[account.pk]
+
+
+def usage_features_many(accounts: list[Account], *, at: dict[int, datetime]) -> dict[int, dict[str, float]]:
+    """Usage features of many accounts, each as of its own `at[pk]`, from seven queries for the whole batch
+    (each reads the batch's rows up to its latest `at`; every account then keeps only what it had by its own)."""
+    if not accounts:
+        return {}
+    latest = max(at.values())
+    hours = _grouped(
+        UsageHour.objects.filter(
+            account_id__in=[account.pk for account in accounts],
+            hour__gt=min(at.values()) - WINDOW,
+            hour__lte=hour_of(latest),
+        )
+        .order_by("account_id", "hour")
+        .values()
     )
-    requests = sum(h["requests"] for h in hours)
-    features["usage_requests_7d"] = requests
-    if not requests:
-        return features
-    features.update(_volume(hours, requests))
-    features.update(_prompts(hours))
-    features.update(_timing(hours))
-    features.update(_templates(account, at=at))
-    features.update(_network(account, at=at))
-    features.update(_pivot(account, at=at))
-    return features
+    result, active = {}, []
+    for account in accounts:
+        when = at[account.pk]
+        features = result[account.pk] = dict.fromkeys(USAGE_FEATURES, math.nan)
+        features["usage_account_age_days"] = (when - account.created_at).total_seconds() / 86400
+        mine = [h for h in hours.get(account.pk, ()) if when - WINDOW < h["hour"] <= hour_of(when)]
+        requests = sum(h["requests"] for h in mine)
+        features["usage_requests_7d"] = requests
+        if requests:
+            features.update(_volume(mine, requests))
+            features.update(_prompts(mine))
+            features.update(_timing(mine))
+            active.append(account.pk)
+    if active:
+        _linked(result, active, at=at, latest=latest)
+    return result
+
+
+def _linked(result: dict[int, dict], pks: list[int], *, at: dict[int, datetime], latest: datetime) -> None:
+    """Templates, exits and models of the accounts with requests, and how many other accounts shared them."""
+    templates = _owned(UsageAccountTemplate, ("fingerprint", "requests"), pks, at=at, latest=latest)
+    ips = _owned(
+        UsageAccountIp, ("ip", "prefix", "is_cloud", "requests"), pks, at=at, latest=latest, order=_address_order
+    )
+    used = _owned(UsageAccountModel, ("model", "first_seen", "requests"), pks, at=at, latest=latest)
+    template_sightings = _sightings(UsageAccountTemplate, "fingerprint", templates, latest=latest)
+    ip_sightings = _sightings(UsageAccountIp, "ip", ips, latest=latest)
+    names = {row[0] for rows in used.values() for row in rows}
+    released = dict(ModelFirstSeen.objects.filter(model__in=names).values_list("model", "first_seen"))
+    for pk in pks:
+        features = result[pk]
+        features.update(_templates(templates.get(pk, []), template_sightings, at=at[pk]))
+        features.update(_network(ips.get(pk, []), ip_sightings, at=at[pk]))
+        features.update(_pivot(used.get(pk, []), released))
+
+
+def _grouped(rows) -> dict[int, list[dict]]:
+    grouped = defaultdict(list)
+    for row in rows:
+        grouped[row["account_id"]].append(row)
+    return grouped
+
+
+def _owned(model: type, fields: tuple, pks: list[int], *, at: dict[int, datetime], latest: datetime, order=str) -> dict:
+    """Each account's rows first seen by its `at`, busiest first (ties by key): {pk: [fields…]}."""
+    rows = model.objects.filter(account_id__in=pks, first_seen__lte=latest).values_list(
+        "account_id", "first_seen", *fields
+    )
+    owned = defaultdict(list)
+    for pk, first_seen, *values in rows:
+        if first_seen <= at[pk]:
+            owned[pk].append(tuple(values))
+    for values in owned.values():
+        values.sort(key=lambda row: (-row[-1], order(row[0])))
+    return owned
+
+
+def _address_order(ip: str) -> tuple[int, int]:
+    """Addresses in PostgreSQL's inet order (IPv4 first, then by value), on every backend."""
+    address = ipaddress.ip_address(ip)
+    return address.version, int(address)
+
+
+def _sightings(model: type, key: str, owned: dict, *, latest: datetime) -> dict:
+    """When each of the accounts' busiest values (templates, exits) was first used by each account that used it."""
+    looked_up = {rows[0] for values in owned.values() for rows in values[:TOP_LOOKED_UP]}
+    sightings = defaultdict(list)
+    rows = model.objects.filter(**{f"{key}__in": looked_up}, first_seen__lte=latest).values_list(key, "first_seen")
+    for value, first_seen in rows:
+        sightings[value].append(first_seen)
+    for times in sightings.values():
+        times.sort()
+    return sightings
+
+
+def _other_accounts(top: dict, sightings: dict, *, at: datetime) -> dict:
+    """How many other accounts used each value by `at` (the account itself is one of those that did); values
+    nobody else used are absent."""
+    counts = {value: bisect_right(sightings[value], at) - 1 for value in top}
+    return {value: n for value, n in counts.items() if n > 0}
 
 
 def _volume(hours: list[dict], requests: int) -> dict[str, float]:
@@ -132,17 +220,12 @@ def _timing(hours: list[dict]) -> dict[str, float]:
     }
 
 
-def _templates(account: Account, *, at: datetime) -> dict[str, float]:
-    mine = list(
-        UsageAccountTemplate.objects.filter(account=account, first_seen__lte=at)
-        .order_by("-requests", "fingerprint")
-        .values_list("fingerprint", "requests")
-    )
+def _templates(mine: list[tuple], sightings: dict, *, at: datetime) -> dict[str, float]:
     if not mine:
         return {}
     total = sum(n for _, n in mine)
     top = dict(mine[:TOP_LOOKED_UP])
-    others = _other_accounts(UsageAccountTemplate, "fingerprint", list(top), account=account, at=at)
+    others = _other_accounts(top, sightings, at=at)
     return {
         "usage_top_template_share": mine[0][1] / total,
         "usage_templates_per_request": len(mine) / total,
@@ -151,17 +234,12 @@ def _templates(account: Account, *, at: datetime) -> dict[str, float]:
     }
 
 
-def _network(account: Account, *, at: datetime) -> dict[str, float]:
-    mine = list(
-        UsageAccountIp.objects.filter(account=account, first_seen__lte=at)
-        .order_by("-requests", "ip")
-        .values_list("ip", "prefix", "is_cloud", "requests")
-    )
+def _network(mine: list[tuple], sightings: dict, *, at: datetime) -> dict[str, float]:
     if not mine:
         return {}
     total = sum(row[3] for row in mine)
     top = {ip: n for ip, _, _, n in mine[:TOP_LOOKED_UP]}
-    others = _other_accounts(UsageAccountIp, "ip", list(top), account=account, at=at)
+    others = _other_accounts(top, sightings, at=at)
     return {
         "usage_distinct_ips": len(mine),
         "usage_distinct_prefixes": len({prefix for _, prefix, _, _ in mine}),
@@ -171,28 +249,10 @@ def _network(account: Account, *, at: datetime) -> dict[str, float]:
     }
 
 
-def _other_accounts(model: type, key: str, values: list, *, account: Account, at: datetime) -> dict:
-    """How many other accounts used each value (a template, an exit) by `at`; values nobody else used are absent."""
-    rows = (
-        model.objects.filter(**{f"{key}__in": values}, first_seen__lte=at)
-        .exclude(account=account)
-        .values(key)
-        .annotate(accounts=Count("account_id"))
-        .values_list(key, "accounts")
-    )
-    return dict(rows)
-
-
-def _pivot(account: Account, *, at: datetime) -> dict[str, float]:
+def _pivot(used: list[tuple], released: dict) -> dict[str, float]:
     """How fast the account moved to models that appeared in the stream after it started using the API."""
-    used = list(
-        UsageAccountModel.objects.filter(account=account, first_seen__lte=at).values_list(
-            "model", "first_seen", "requests"
-        )
-    )
     if not used:
         return {}
-    released = dict(ModelFirstSeen.objects.filter(model__in=[m for m, _, _ in used]).values_list("model", "first_seen"))
     started = min(first for _, first, _ in used)
     new = [(first - released[m], n) for m, first, n in used if m in released and released[m] > started]
     total = sum(n for _, _, n in used)
@@ -208,8 +268,3 @@ def entropy(counts) -> float:
     if not total:
         return math.nan
     return -sum(c / total * math.log(c / total) for c in values)
-
-
-def account_features_many(accounts: list[Account], *, at: dict[int, datetime]) -> dict[int, dict[str, float]]:
-    """account_features for many accounts, each as of its own time `at[pk]`; keyed by account pk."""
-    return {account.pk: account_features(account, at=at[account.pk]) for account in accounts}

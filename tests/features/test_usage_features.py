@@ -82,3 +82,26 @@ def test_moving_traffic_to_a_newly_released_model_is_measured_from_its_first_app
     features = usage_features(account, at=hours(20))
     assert features["usage_new_model_share"] == 0.5
     assert features["usage_new_model_adoption_hours"] == 3
+
+
+def test_a_batch_of_accounts_each_as_of_its_own_time_gets_the_features_each_gets_alone(baseline):
+    from accounts.models import Account, UsageEvent
+    from riskscore.features.usage import usage_features_many
+    from riskscore.simulation import load_simulated_signups, load_simulated_usage
+    from riskscore.simulator import simulate_signups
+    from riskscore.simulator.usage import UsagePlan, simulate_usage
+
+    start = datetime(2026, 2, 2, tzinfo=UTC)
+    signups = simulate_signups(seed=5, accounts=150, start=start, days=3)
+    load_simulated_signups(signups)
+    load_simulated_usage(simulate_usage(seed=5, signups=signups, start=start, days=3, plan=UsagePlan(scale=0.05)))
+    accounts = list(Account.objects.filter(pk__in=UsageEvent.objects.values("account_id")).order_by("pk"))
+    assert len(accounts) > 20
+    # Different times per account: some before much of their usage, some after all of it.
+    at = {account.pk: start + timedelta(hours=6 + 7 * (i % 9)) for i, account in enumerate(accounts)}
+    batch = usage_features_many(accounts, at=at)
+    alone = {account.pk: usage_features(account, at=at[account.pk]) for account in accounts}
+    linked = [pk for pk, features in batch.items() if features["usage_shared_exit_accounts"] > 0]
+    assert linked, "the population shares some exits"
+    for account in accounts:
+        assert batch[account.pk] == pytest.approx(alone[account.pk], nan_ok=True)
