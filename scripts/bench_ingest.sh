@@ -2,7 +2,8 @@
 # Benchmark usage ingest and re-scoring on PostgreSQL + Redis and print the numbers: re-scores/s in one
 # process (bench_rescore), then gunicorn (2 workers) and one Celery worker (1 process) under 1,000-event
 # requests with ~400-word prompts (bench_ingest): events/s, request latency, re-scores/s, the lag from an
-# event's 202 to its account's re-score (p50/p99), and the memory of every process.
+# event's 202 to its account's re-score (p50/p99), the memory of every process, and last re-scores/s in one
+# process of accounts with usage (the account model; bench_rescore --with-usage).
 #
 #   scripts/bench_ingest.sh
 #
@@ -47,11 +48,14 @@ if [ "$present" -lt "$ACCOUNTS" ]; then
   echo "== populating: $present accounts present, adding $((ACCOUNTS - present))"
   $PY manage.py simulate --accounts $((ACCOUNTS - present)) --seed $((1000 + present)) --days 60
 fi
-# Every run meets the same state: no usage events or pending re-scores of earlier runs.
+# Every run meets the same state: no usage events, usage aggregates or pending re-scores of earlier runs.
 $PY manage.py shell -v 0 -c "
 from django.db import connection
+from accounts import models
 from accounts.models import Account
-connection.cursor().execute('TRUNCATE accounts_usageevent')
+usage = [models.UsageEvent, models.UsageHour, models.UsageAccountIp, models.UsageAccountTemplate,
+         models.UsageAccountModel, models.ModelFirstSeen]
+connection.cursor().execute('TRUNCATE ' + ', '.join(m._meta.db_table for m in usage))
 Account.objects.update(rescore_requested_at=None, evidence_through=None)
 connection.cursor().execute('VACUUM ANALYZE')"
 $PY -m celery -A riskscore purge -f >/dev/null
@@ -91,3 +95,7 @@ rss() { awk -v who="$1 $2" '/^VmRSS:/ {r = $2} /^VmHWM:/ {h = $2} END {printf " 
 for pid in $(pgrep -P "$GUNICORN"); do rss "gunicorn worker" "$pid"; done
 rss "celery worker (main)" "$WORKER"
 for pid in $(pgrep -P "$WORKER"); do rss "celery worker (pool)" "$pid"; done
+
+echo
+echo "== re-scoring accounts with usage in one process (account model, usage features read per batch)"
+$PY manage.py bench_rescore --accounts 5000 --with-usage

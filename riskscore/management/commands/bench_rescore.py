@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from accounts.models import Account
+from accounts.models import Account, UsageEvent
 from riskscore import registry
 from riskscore.rescoring import rescore_flagged
 
@@ -23,10 +23,17 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--accounts", type=int, default=5000)
         parser.add_argument("--batch", type=int, default=settings.RESCORE_BATCH_SIZE)
+        parser.add_argument(
+            "--with-usage", action="store_true", help="only accounts with usage events (scored by the account model)"
+        )
 
-    def handle(self, *args, accounts: int, batch: int, **options):
+    def handle(self, *args, accounts: int, batch: int, with_usage: bool, **options):
         registry.active_model("signup")
-        pks = list(Account.objects.order_by("?").values_list("pk", flat=True)[:accounts])
+        chosen = Account.objects.order_by("?")
+        if with_usage:
+            registry.active_model("account")
+            chosen = chosen.filter(pk__in=UsageEvent.objects.values("account_id"))
+        pks = list(chosen.values_list("pk", flat=True)[:accounts])
         Account.objects.filter(pk__in=pks).update(rescore_requested_at=timezone.now())
         rescore_flagged(account_pks=pks[:batch])  # warm-up, not timed
         timed = pks[batch:]
