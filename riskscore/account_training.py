@@ -8,16 +8,13 @@ held-out metrics describe each account's latest snapshot, plus its snapshot a da
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import numpy as np
 from django.db.models import Max, Min
-from django.utils import timezone
 
 from accounts.models import Account, Label, UsageHour
-from riskscore import registry
 from riskscore.evaluation import metrics_by_group, recall_at_low_friction_fpr
 from riskscore.features.signup import CATEGORICAL_FEATURES
 from riskscore.features.usage import ACCOUNT_FEATURES, USAGE_FEATURES, account_features
@@ -25,12 +22,11 @@ from riskscore.models import ModelVersion
 from riskscore.training import (
     CALIBRATION_SHARE,
     MIN_LABELLED,
-    NUM_TREES,
-    SIGNUP_PARAMS,
     TRAIN_SHARE,
     NotEnoughLabels,
     TrainingSet,
     fit_calibrated,
+    register_trained,
 )
 
 SNAPSHOTS_AFTER_FIRST_USE = (timedelta(hours=1), timedelta(hours=6), timedelta(days=1), timedelta(days=3))
@@ -124,19 +120,11 @@ def _strongest_single_feature(data: AccountTrainingSet, rows: np.ndarray) -> dic
 
 def train_account_model(*, activate: bool = False) -> ModelVersion:
     booster, calibration_map, metrics = fit_account_model(labelled_snapshots())
-    artifact = booster.model_to_string()
-    trained_at = timezone.now()
-    version = f"account-{trained_at:%Y-%m-%d}-{hashlib.sha256(artifact.encode()).hexdigest()[:6]}"
-    model = registry.register(
+    return register_trained(
         kind=ModelVersion.Kind.ACCOUNT,
-        version=version,
-        artifact=artifact,
-        feature_names=list(ACCOUNT_FEATURES),
-        calibration=calibration_map,
+        booster=booster,
+        calibration_map=calibration_map,
         metrics=metrics,
-        params={**SIGNUP_PARAMS, "num_trees": NUM_TREES},
-        trained_at=trained_at,
+        feature_names=ACCOUNT_FEATURES,
+        activate=activate,
     )
-    if activate:
-        model = registry.activate(version)
-    return model

@@ -111,16 +111,29 @@ def fit_calibrated(
 
 
 def train_signup_model(*, activate: bool = False) -> ModelVersion:
-    data = labelled_signups()
-    booster, calibration_map, metrics = fit_signup_model(data)
+    booster, calibration_map, metrics = fit_signup_model(labelled_signups())
+    return register_trained(
+        kind=ModelVersion.Kind.SIGNUP,
+        booster=booster,
+        calibration_map=calibration_map,
+        metrics=metrics,
+        feature_names=SIGNUP_FEATURES,
+        activate=activate,
+    )
+
+
+def register_trained(
+    *, kind: str, booster, calibration_map: dict, metrics: dict, feature_names, activate: bool
+) -> ModelVersion:
+    """Store a trained model of `kind` in the registry (versioned by date and artifact hash), optionally active."""
     artifact = booster.model_to_string()
     trained_at = timezone.now()
-    version = f"signup-{trained_at:%Y-%m-%d}-{hashlib.sha256(artifact.encode()).hexdigest()[:6]}"
+    version = f"{kind}-{trained_at:%Y-%m-%d}-{hashlib.sha256(artifact.encode()).hexdigest()[:6]}"
     model = registry.register(
-        kind=ModelVersion.Kind.SIGNUP,
+        kind=kind,
         version=version,
         artifact=artifact,
-        feature_names=list(SIGNUP_FEATURES),
+        feature_names=list(feature_names),
         calibration=calibration_map,
         metrics=metrics,
         params={**SIGNUP_PARAMS, "num_trees": NUM_TREES},
