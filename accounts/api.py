@@ -15,15 +15,15 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts import ingest, selectors, services
+from accounts import ingest, selectors, services, usage_input
 from accounts.auth import scope_required
 from accounts.errors import NotFound, PayloadTooLarge
 from accounts.models import Account, AnalystDecision, Band, Decision, Label, Pathway, ScoreRecord, Status
 from accounts.pagination import next_page_url, page_size_from, paginate
 from accounts.tasks import request_rescores
+from accounts.usage_input import ACCOUNT_ID_PATTERN
 from riskscore.features.signup import SignupInput
 
-ACCOUNT_ID_PATTERN = r"^[A-Za-z0-9._:@-]{1,128}$"
 E164 = re.compile(r"^\+[1-9][0-9]{6,14}$")
 
 
@@ -284,6 +284,8 @@ class UsageView(APIView):
     permission_classes = [scope_required("ingest")]
 
     class EventSerializer(serializers.Serializer):
+        """The schema's description of an event; events are validated by accounts.usage_input (msgspec)."""
+
         event_id = StrictCharField(max_length=128)
         account_id = serializers.RegexField(ACCOUNT_ID_PATTERN, max_length=128)
         timestamp = ZonedDateTimeField()
@@ -305,16 +307,7 @@ class UsageView(APIView):
             raise serializers.ValidationError({"events": ['expected {"events": [ ... ]}']})
         if len(events) > ingest.MAX_EVENTS_PER_REQUEST:
             raise PayloadTooLarge(f"at most {ingest.MAX_EVENTS_PER_REQUEST} events a request; got {len(events)}")
-        valid, invalid = [], []
-        for index, raw in enumerate(events):
-            event = self.EventSerializer(data=raw) if isinstance(raw, dict) else None
-            if event is None or not event.is_valid():
-                detail = (
-                    "not an object" if event is None else "; ".join(f"{k}: {v[0]}" for k, v in event.errors.items())
-                )
-                invalid.append(ingest.Rejection(index, "invalid_event", detail))
-                continue
-            valid.append(ingest.EventInput(index=index, **event.validated_data))
+        valid, invalid = usage_input.parse_events(events)
         result = ingest.ingest_events(valid, invalid=invalid, request_rescores=request_rescores)
         body = {
             "accepted": result.accepted,

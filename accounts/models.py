@@ -220,3 +220,78 @@ class UsageEvent(models.Model):
             models.Index(fields=["account", "timestamp"], name="usage_by_account_time"),
             models.Index(fields=["template_fingerprint", "timestamp"], name="usage_by_template_time"),
         ]
+
+
+# ---- usage aggregates: kept at ingest, in event time, so features never scan raw events ------------------------
+
+
+class UsageHour(models.Model):
+    """One account's usage in one hour of event time (the hour's start, UTC)."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="usage_hours")
+    hour = models.DateTimeField()
+    requests = models.PositiveIntegerField(default=0)
+    input_tokens = models.BigIntegerField(default=0)
+    output_tokens = models.BigIntegerField(default=0)
+    tool_calls = models.PositiveIntegerField(default=0)
+    analysed = models.PositiveIntegerField(default=0, help_text="Requests that carried a prompt.")
+    cot_elicitation_sum = models.FloatField(default=0.0)
+    cot_elicitation_hits = models.PositiveIntegerField(default=0, help_text="Prompts scoring >= 0.5.")
+    coding = models.PositiveIntegerField(default=0)
+    agentic_tool_use = models.PositiveIntegerField(default=0)
+    computer_use = models.PositiveIntegerField(default=0)
+    data_analysis = models.PositiveIntegerField(default=0)
+    reasoning = models.PositiveIntegerField(default=0)
+    grading = models.PositiveIntegerField(default=0)
+    rewriting = models.PositiveIntegerField(default=0)
+    general = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["account", "hour"], name="usage_hour_per_account")]
+
+
+class UsageAccountIp(models.Model):
+    """An address an account's requests came from, with when it was first seen (event time)."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="usage_ips")
+    ip = models.GenericIPAddressField()
+    prefix = models.CharField(max_length=64, help_text="The /24 (IPv4) or /48 (IPv6).")
+    is_cloud = models.BooleanField(default=False)
+    first_seen = models.DateTimeField()
+    requests = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["account", "ip"], name="usage_ip_per_account")]
+        indexes = [models.Index(fields=["ip", "first_seen"], name="usage_ip_by_time")]
+
+
+class UsageAccountTemplate(models.Model):
+    """A prompt template (fingerprint) an account used, with when it was first seen (event time)."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="usage_templates")
+    fingerprint = models.BigIntegerField()
+    first_seen = models.DateTimeField()
+    requests = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["account", "fingerprint"], name="usage_template_per_account")]
+        indexes = [models.Index(fields=["fingerprint", "first_seen"], name="usage_template_by_time")]
+
+
+class UsageAccountModel(models.Model):
+    """A model an account called, with when it first did (event time)."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="usage_models")
+    model = models.CharField(max_length=128)
+    first_seen = models.DateTimeField()
+    requests = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["account", "model"], name="usage_model_per_account")]
+
+
+class ModelFirstSeen(models.Model):
+    """When a model first appeared in the whole usage stream (event time): its release, as we saw it."""
+
+    model = models.CharField(max_length=128, unique=True)
+    first_seen = models.DateTimeField()

@@ -6,35 +6,57 @@ import logging
 from datetime import timedelta
 
 from celery import shared_task
-from django.db import OperationalError
+from django.conf import settings
+from django.db import InterfaceError, OperationalError
 from kombu.exceptions import OperationalError as BrokerError
 
 from riskscore import rescoring
 
 logger = logging.getLogger(__name__)
 
-# A re-score flagged this long ago and not started was lost (or the broker was down): send it again.
-LOST_RESCORE_AFTER = timedelta(seconds=60)
+# Accounts one catch-up or stale run sends at most: a backlog is worked off over several runs.
+CLAIM_LIMIT = 20_000
 
 
-@shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=8)
-def rescore_account(account_pk: int) -> None:
-    rescoring.rescore_for_evidence(account_pk=account_pk)
+@shared_task(
+    acks_late=True,
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=2,
+    retry_backoff_max=60,
+    retry_jitter=True,
+    max_retries=settings.RESCORE_MAX_RETRIES,
+)
+def rescore_accounts(account_pks: list[int]) -> int:
+    """Re-score those of these accounts still flagged. After the last attempt they stay flagged: the catch-up
+    job sends them again."""
+    return rescoring.rescore_flagged(account_pks=account_pks)
 
 
 @shared_task(acks_late=True)
 def rescore_awaiting_accounts() -> int:
-    """Periodic catch-up: every account still flagged for a re-score gets a task."""
-    pending = rescoring.accounts_awaiting_rescore(older_than=LOST_RESCORE_AFTER)
+    """Periodic catch-up: accounts flagged for a while without a re-score get a task again."""
+    pending = rescoring.claim_awaiting_rescore(
+        older_than=timedelta(seconds=settings.RESCORE_LOST_AFTER_SECONDS), limit=CLAIM_LIMIT
+    )
     request_rescores(pending)
     return len(pending)
 
 
+@shared_task(acks_late=True)
+def rescore_stale_accounts() -> int:
+    """Periodic: accounts whose score is older than RESCORE_STALE_AFTER_SECONDS are flagged and re-scored."""
+    stale = rescoring.claim_stale(older_than=timedelta(seconds=settings.RESCORE_STALE_AFTER_SECONDS), limit=CLAIM_LIMIT)
+    request_rescores(stale)
+    return len(stale)
+
+
 def request_rescores(account_pks: list[int]) -> None:
-    """Send one re-score task per account. If the broker is down the accounts stay flagged,
-    and rescore_awaiting_accounts sends them once it is back: the evidence is already stored."""
+    """Send the re-scores of these (newly flagged) accounts, RESCORE_BATCH_SIZE accounts a task. If the broker
+    is down the accounts stay flagged and rescore_awaiting_accounts sends them once it is back: the evidence
+    is already stored."""
+    size = settings.RESCORE_BATCH_SIZE
     try:
-        for pk in account_pks:
-            rescore_account.delay(pk)
+        for start in range(0, len(account_pks), size):
+            rescore_accounts.delay(account_pks[start : start + size])
     except BrokerError:
         logger.warning("broker unavailable: %d re-scores left to the periodic job", len(account_pks))

@@ -10,6 +10,7 @@ import os
 
 from celery import Celery
 from celery.signals import worker_process_init
+from django.conf import settings
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "riskscore.settings")
 
@@ -17,9 +18,26 @@ app = Celery("riskscore")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 
 
-def _configure_filesystem_broker() -> None:
-    from django.conf import settings
+# Every periodic job, in one place (run by `celery -A riskscore beat`). Seconds between runs.
+BEAT_SCHEDULE = {
+    # Flagged accounts whose re-score was lost (a killed worker, a broker that was down) are sent again.
+    "rescore-awaiting-accounts": {
+        "task": "accounts.tasks.rescore_awaiting_accounts",
+        "schedule": settings.RESCORE_CATCH_UP_SECONDS,
+    },
+    # Accounts without a score for RESCORE_STALE_AFTER_SECONDS are re-scored.
+    "rescore-stale-accounts": {"task": "accounts.tasks.rescore_stale_accounts", "schedule": 600.0},
+    # A training job once RETRAIN_MIN_NEW_LABELS accounts were labelled after the newest model.
+    "retrain-if-due": {"task": "riskscore.tasks.retrain_if_due", "schedule": 3600.0},
+    # Hydra-cluster detection over new evidence (skipped while a detection job is pending).
+    "detect-clusters": {
+        "task": "clusters.tasks.detect_clusters_periodically",
+        "schedule": float(settings.CLUSTER_DETECTION_INTERVAL_SECONDS),
+    },
+}
 
+
+def _configure_filesystem_broker() -> None:
     if not settings.CELERY_BROKER_URL.startswith("filesystem://"):
         return
     folder = settings.CELERY_BROKER_FOLDER
@@ -33,9 +51,24 @@ def _configure_filesystem_broker() -> None:
     }
 
 
-_configure_filesystem_broker()
-from django.conf import settings  # noqa: E402 - after DJANGO_SETTINGS_MODULE is set
+def _configure_redis_broker() -> None:
+    if not settings.CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+        return
+    timeout = settings.CELERY_VISIBILITY_TIMEOUT
+    app.conf.broker_transport_options = {
+        # acks_late + a worker killed mid-task: the unacknowledged message comes back after this.
+        "visibility_timeout": timeout,
+        # Look for such messages every few seconds (kombu's default sweep is every 100 s).
+        "unacked_restore_interval": max(1, min(10, timeout // 4)),
+        "unacked_restore_throttle": 1,
+        # A publish never waits on a broker that is down, unreachable or silent for longer than this.
+        "socket_connect_timeout": settings.CELERY_BROKER_TIMEOUT,
+        "socket_timeout": settings.CELERY_BROKER_TIMEOUT,
+    }
 
+
+_configure_filesystem_broker()
+_configure_redis_broker()
 app.conf.update(
     task_acks_late=True,
     task_reject_on_worker_lost=True,
@@ -44,15 +77,10 @@ app.conf.update(
     task_serializer="json",
     accept_content=["json"],
     broker_connection_retry_on_startup=True,
+    broker_connection_timeout=settings.CELERY_BROKER_TIMEOUT,
     # Don't hang the request that enqueues when the broker is down: fail fast, the periodic job catches up.
     task_publish_retry_policy={"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2},
-    beat_schedule={
-        "rescore-awaiting-accounts": {"task": "accounts.tasks.rescore_awaiting_accounts", "schedule": 30.0},
-        "detect-clusters": {
-            "task": "clusters.tasks.detect_clusters_periodically",
-            "schedule": float(settings.CLUSTER_DETECTION_INTERVAL_SECONDS),
-        },
-    },
+    beat_schedule=BEAT_SCHEDULE,
 )
 app.autodiscover_tasks(["riskscore", "accounts", "clusters"])
 

@@ -58,3 +58,21 @@ def metrics_by_group(labels: np.ndarray, scores: np.ndarray, groups: np.ndarray)
 
 def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 4)
+
+
+LOW_FRICTION_PATHWAYS = ("education", "research", "startup")
+
+
+def threshold_at_fpr(legitimate_scores: np.ndarray, fpr_budget: float = FALSE_POSITIVE_BUDGET) -> float:
+    """The lowest score that flags at most `fpr_budget` of these legitimate accounts (flagged: score > threshold)."""
+    return float(np.quantile(np.asarray(legitimate_scores, dtype=float), 1 - fpr_budget, method="higher"))
+
+
+def recall_at_low_friction_fpr(labels: np.ndarray, scores: np.ndarray, pathways: np.ndarray) -> float | None:
+    """Share of abusive accounts caught while flagging at most 1% of legitimate education, research and startup ones:
+    the customers a low-friction pathway exists for, and whose false positives cost the most."""
+    labels, scores = np.asarray(labels, dtype=int), np.asarray(scores, dtype=float)
+    legitimate = (labels == 0) & np.isin(pathways, LOW_FRICTION_PATHWAYS)
+    if not legitimate.any() or not labels.any():
+        return None
+    return round(float((scores[labels == 1] > threshold_at_fpr(scores[legitimate])).mean()), 4)

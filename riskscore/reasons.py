@@ -54,6 +54,102 @@ class ReasonCode:
     describe: Callable[[dict], str]
 
 
+def _pct(value: float) -> str:
+    return "an unknown share" if math.isnan(value) else f"{value:.0%}"
+
+
+def _top_category(f: dict) -> str:
+    shares = {name.removeprefix("usage_share_"): value for name, value in f.items() if name.startswith("usage_share_")}
+    shares = {name: value for name, value in shares.items() if not math.isnan(value)}
+    if not shares:
+        return "no analysed prompts"
+    top = max(shares, key=shares.get)
+    return f"{_pct(shares[top])} of prompts are {top.replace('_', ' ')}"
+
+
+def _pivot(f: dict) -> str:
+    hours = f["usage_new_model_adoption_hours"]
+    if math.isnan(hours):
+        return "no traffic moved to a newly released model"
+    return f"{_pct(f['usage_new_model_share'])} of requests on a model that appeared {hours:.0f}h before first use"
+
+
+USAGE_REASON_CODES: tuple[ReasonCode, ...] = (
+    ReasonCode(
+        "usage_volume",
+        ("usage_requests_7d", "usage_active_hours_7d", "usage_input_tokens_per_request",
+         "usage_output_tokens_per_request", "usage_output_input_ratio"),
+        lambda f: (
+            f"{_n(f['usage_requests_7d'])} requests in 7 days over {_n(f['usage_active_hours_7d'])} hours, "
+            f"{f['usage_output_input_ratio']:.1f} output tokens per input token"
+        ),
+    ),
+    ReasonCode(
+        "reasoning_trace_elicitation",
+        ("usage_cot_elicitation_mean", "usage_cot_elicitation_share"),
+        lambda f: f"{_pct(f['usage_cot_elicitation_share'])} of prompts ask for reasoning traces or reward labels",
+    ),
+    ReasonCode(
+        "capability_mix",
+        (*(f"usage_share_{c}" for c in ("coding", "agentic_tool_use", "computer_use", "data_analysis", "reasoning",
+                                        "grading", "rewriting")), "usage_category_entropy"),
+        _top_category,
+    ),
+    ReasonCode(
+        "template_concentration",
+        ("usage_top_template_share", "usage_templates_per_request"),
+        lambda f: f"{_pct(f['usage_top_template_share'])} of prompts follow one template",
+    ),
+    ReasonCode(
+        "shared_prompt_templates",
+        ("usage_shared_template_accounts", "usage_shared_template_request_share"),
+        lambda f: (
+            f"prompt templates also used by {_n(f['usage_shared_template_accounts'])} other accounts "
+            f"({_pct(f['usage_shared_template_request_share'])} of requests)"
+        ),
+    ),
+    ReasonCode(
+        "tool_calls",
+        ("usage_tool_calls_per_request",),
+        lambda f: (
+            "no tool calls" if math.isnan(f["usage_tool_calls_per_request"])
+            else f"{f['usage_tool_calls_per_request']:.1f} tool calls per request"
+        ),
+    ),
+    ReasonCode(
+        "shared_exits",
+        ("usage_shared_exit_accounts", "usage_shared_exit_request_share"),
+        lambda f: (
+            f"requests through addresses also used by {_n(f['usage_shared_exit_accounts'])} other accounts "
+            f"({_pct(f['usage_shared_exit_request_share'])} of requests)"
+        ),
+    ),
+    ReasonCode(
+        "usage_networks",
+        ("usage_distinct_ips", "usage_distinct_prefixes", "usage_cloud_share"),
+        lambda f: (
+            f"requests from {_n(f['usage_distinct_ips'])} addresses in {_n(f['usage_distinct_prefixes'])} networks, "
+            f"{_pct(f['usage_cloud_share'])} from cloud ranges"
+        ),
+    ),
+    ReasonCode(
+        "activity_rhythm",
+        ("usage_hourly_cv", "usage_hour_of_day_entropy", "usage_longest_idle_hours"),
+        lambda f: (
+            "activity too recent to show a daily rhythm" if math.isnan(f["usage_longest_idle_hours"])
+            else f"longest pause {int(f['usage_longest_idle_hours'])}h; active across "
+            f"{_pct(f['usage_hour_of_day_entropy'])} of the day's spread"
+        ),
+    ),
+    ReasonCode("new_model_pivot", ("usage_new_model_share", "usage_new_model_adoption_hours"), _pivot),
+    ReasonCode(
+        "account_age",
+        ("usage_account_age_days",),
+        lambda f: f"account {f['usage_account_age_days']:.1f} days old",
+    ),
+)  # fmt: skip
+
+
 REASON_CODES: tuple[ReasonCode, ...] = (
     ReasonCode("shared_payment_fingerprint", _windows("payment"), _shared("payment card", "payment")),
     ReasonCode("shared_device", _windows("device"), _shared("device", "device")),
@@ -193,6 +289,7 @@ REASON_CODES: tuple[ReasonCode, ...] = (
             f"{_n(f['partner_indicator_matches'])} of its identifiers match indicators shared by partner providers"
         ),
     ),
+    *USAGE_REASON_CODES,
 )
 
 CODE_OF_FEATURE = {feature: reason.code for reason in REASON_CODES for feature in reason.features}

@@ -91,6 +91,9 @@ DATABASES = {
         conn_health_checks=envbool("DB_CONN_HEALTH_CHECKS"),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A database host that drops packets would otherwise hold a request until the OS gives up (minutes).
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = int(os.getenv("DB_CONNECT_TIMEOUT", "5"))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web server and the worker read while the other writes.
     DATABASES["default"]["OPTIONS"] = {
@@ -154,6 +157,24 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.getenv("MAX_REQUEST_BYTES", str(8 * 1024 * 
 CELERY_BROKER_URL = os.getenv("CELERY_BROKER_URL", "filesystem://")
 CELERY_BROKER_FOLDER = VAR_DIR / "broker"
 CELERY_TASK_ALWAYS_EAGER = envbool("CELERY_TASK_ALWAYS_EAGER")
+# Redis: a task taken by a worker that dies unacknowledged is delivered again after this many
+# seconds. Longer than the longest task (training), or a running task is delivered twice.
+CELERY_VISIBILITY_TIMEOUT = int(os.getenv("CELERY_VISIBILITY_TIMEOUT", "1800"))
+# Seconds a web process waits to reach the broker, or for its answer, when it sends a task; past it
+# (the broker is down or hangs) ingest answers anyway and the periodic catch-up sends the re-scores.
+CELERY_BROKER_TIMEOUT = float(os.getenv("CELERY_BROKER_TIMEOUT", "3"))
+
+# Re-scoring: accounts per re-score task (one transaction, one batched predict); attempts of a
+# failing task (exponential backoff, then the catch-up job takes over); how long a flagged account
+# waits before the catch-up job sends its re-score again; a score older than this is re-scored.
+RESCORE_BATCH_SIZE = int(os.getenv("RESCORE_BATCH_SIZE", "200"))
+RESCORE_MAX_RETRIES = int(os.getenv("RESCORE_MAX_RETRIES", "5"))
+RESCORE_LOST_AFTER_SECONDS = int(os.getenv("RESCORE_LOST_AFTER_SECONDS", "120"))
+RESCORE_CATCH_UP_SECONDS = float(os.getenv("RESCORE_CATCH_UP_SECONDS", "30"))  # how often the catch-up job runs
+RESCORE_STALE_AFTER_SECONDS = int(os.getenv("RESCORE_STALE_AFTER_SECONDS", str(7 * 24 * 3600)))
+# The hourly check enqueues a training job once this many accounts were labelled after the
+# newest model was trained (0: never retrain on its own).
+RETRAIN_MIN_NEW_LABELS = int(os.getenv("RETRAIN_MIN_NEW_LABELS", "1000"))
 
 # How long the web process keeps the active model, policy and API keys
 # before looking again (seconds): a trade-off of hot-path queries vs. staleness.

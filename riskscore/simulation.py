@@ -11,11 +11,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
+from accounts.ingest import MAX_EVENTS_PER_REQUEST, EventInput, ingest_events
 from accounts.models import Account, Label
 from accounts.services import register_signup
 from riskscore.features.signup import SignupInput
 from riskscore.models import SimulatedAccount
 from riskscore.simulator import SimulatedSignup
+from riskscore.simulator.usage import SimulatedEvent
 
 SIMULATOR_LABEL_SOURCE = "simulator"
 
@@ -70,3 +72,36 @@ def apply_ground_truth(truths: list[SimulatedAccount]) -> None:
             Account.objects.filter(pk__in=ids[start : start + 5000]).update(
                 label=label, label_source=SIMULATOR_LABEL_SOURCE
             )
+
+
+def usage_input(index: int, payload: dict) -> EventInput:
+    """A simulated usage event as the usage view hands it to ingest_events after validation."""
+    timestamp = datetime.fromisoformat(payload["timestamp"].replace("Z", "+00:00"))
+    return EventInput(index=index, **{**payload, "timestamp": timestamp})
+
+
+def load_simulated_usage(
+    events: Iterable[SimulatedEvent],
+    *,
+    request_rescores: Callable[[list[int]], None] = lambda pks: None,
+    progress: Callable[[str], object] | None = None,
+) -> int:
+    """Ingest simulated usage in time order, 1,000 events at a time, through the same code path as the API."""
+    started = time.perf_counter()
+    batch: list[EventInput] = []
+    stored = batches = 0
+    for event in events:
+        batch.append(usage_input(len(batch), event.payload))
+        if len(batch) == MAX_EVENTS_PER_REQUEST:
+            stored += ingest_events(batch, invalid=[], request_rescores=request_rescores).accepted
+            batch, batches = [], batches + 1
+            if progress and batches % 50 == 0:
+                progress(f"  {stored} usage events ingested ({time.perf_counter() - started:.0f}s)")
+    if batch:
+        stored += ingest_events(batch, invalid=[], request_rescores=request_rescores).accepted
+    return stored
+
+
+def hold_out_unlabelled(campaign_id: str) -> int:
+    """Remove the labels of one campaign's accounts: a style kept out of training, for evaluation only."""
+    return Account.objects.filter(simulated__group=campaign_id).update(label=None, label_source="")

@@ -82,18 +82,9 @@ def fit_signup_model(data: TrainingSet) -> tuple[lightgbm.Booster, dict, dict]:
     if len(data.labels) < MIN_LABELLED or data.labels.min() == data.labels.max():
         raise NotEnoughLabels(f"need {MIN_LABELLED}+ labelled accounts of both classes; have {len(data.labels)}")
     train, calibration, test = split_by_time(len(data.labels))
-    dataset = lightgbm.Dataset(
-        data.features[train],
-        label=data.labels[train],
-        feature_name=list(SIGNUP_FEATURES),
-        categorical_feature=list(CATEGORICAL_FEATURES),
-        free_raw_data=False,
+    booster, calibration_map, margins = fit_calibrated(
+        data, train=train, calibration=calibration, feature_names=SIGNUP_FEATURES, categorical=CATEGORICAL_FEATURES
     )
-    booster = lightgbm.train(SIGNUP_PARAMS, dataset, num_boost_round=NUM_TREES)
-    margins = booster.predict(data.features, raw_score=True, num_threads=2)
-    isotonic = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip", increasing=True)
-    isotonic.fit(margins[calibration], data.labels[calibration])
-    calibration_map = {"x": isotonic.X_thresholds_.tolist(), "y": isotonic.y_thresholds_.tolist()}
     probabilities = np.interp(margins[test], calibration_map["x"], calibration_map["y"])
     metrics = metrics_by_group(data.labels[test], probabilities, data.pathways[test])
     metrics["held_out"] = "newest 20% of labelled accounts by signup time"
@@ -101,17 +92,48 @@ def fit_signup_model(data: TrainingSet) -> tuple[lightgbm.Booster, dict, dict]:
     return booster, calibration_map, metrics
 
 
+def fit_calibrated(
+    data: TrainingSet, *, train, calibration, feature_names: tuple[str, ...], categorical: tuple[str, ...]
+) -> tuple[lightgbm.Booster, dict, np.ndarray]:
+    """A booster trained on the `train` rows, an isotonic map fitted on the `calibration` rows, every row's margin."""
+    dataset = lightgbm.Dataset(
+        data.features[train],
+        label=data.labels[train],
+        feature_name=list(feature_names),
+        categorical_feature=list(categorical),
+        free_raw_data=False,
+    )
+    booster = lightgbm.train(SIGNUP_PARAMS, dataset, num_boost_round=NUM_TREES)
+    margins = booster.predict(data.features, raw_score=True, num_threads=2)
+    isotonic = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip", increasing=True)
+    isotonic.fit(margins[calibration], data.labels[calibration])
+    return booster, {"x": isotonic.X_thresholds_.tolist(), "y": isotonic.y_thresholds_.tolist()}, margins
+
+
 def train_signup_model(*, activate: bool = False) -> ModelVersion:
-    data = labelled_signups()
-    booster, calibration_map, metrics = fit_signup_model(data)
+    booster, calibration_map, metrics = fit_signup_model(labelled_signups())
+    return register_trained(
+        kind=ModelVersion.Kind.SIGNUP,
+        booster=booster,
+        calibration_map=calibration_map,
+        metrics=metrics,
+        feature_names=SIGNUP_FEATURES,
+        activate=activate,
+    )
+
+
+def register_trained(
+    *, kind: str, booster, calibration_map: dict, metrics: dict, feature_names, activate: bool
+) -> ModelVersion:
+    """Store a trained model of `kind` in the registry (versioned by date and artifact hash), optionally active."""
     artifact = booster.model_to_string()
     trained_at = timezone.now()
-    version = f"signup-{trained_at:%Y-%m-%d}-{hashlib.sha256(artifact.encode()).hexdigest()[:6]}"
+    version = f"{kind}-{trained_at:%Y-%m-%d}-{hashlib.sha256(artifact.encode()).hexdigest()[:6]}"
     model = registry.register(
-        kind=ModelVersion.Kind.SIGNUP,
+        kind=kind,
         version=version,
         artifact=artifact,
-        feature_names=list(SIGNUP_FEATURES),
+        feature_names=list(feature_names),
         calibration=calibration_map,
         metrics=metrics,
         params={**SIGNUP_PARAMS, "num_trees": NUM_TREES},
@@ -120,3 +142,19 @@ def train_signup_model(*, activate: bool = False) -> ModelVersion:
     if activate:
         model = registry.activate(version)
     return model
+
+
+def train_models(*, activate: bool = False) -> tuple[list[ModelVersion], dict[str, str]]:
+    """The signup model, then the account model beside it when enough labelled accounts have usage.
+
+    Returns the models trained and, per kind not trained, why.
+    """
+    from riskscore.account_training import train_account_model
+
+    models = [train_signup_model(activate=activate)]
+    skipped = {}
+    try:
+        models.append(train_account_model(activate=activate))
+    except NotEnoughLabels as exc:
+        skipped[ModelVersion.Kind.ACCOUNT.value] = str(exc)
+    return models, skipped

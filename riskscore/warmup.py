@@ -1,4 +1,4 @@
-"""Load reference data and the active model before the first request, in each server process."""
+"""Load reference data and the active models before the first request, in each server and worker process."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ def warm_up() -> None:
     from riskscore.features import reference
 
     reference.warm_up()
-    try:
-        registry.active_model("signup")
-    except Exception as exc:  # noqa: BLE001 - a missing model or database shows in /readyz, not at boot
-        logger.warning("no signup model loaded at start: %s", exc)
+    for kind in ("signup", "account"):
+        try:
+            registry.active_model(kind)
+        except Exception as exc:  # noqa: BLE001 - a missing model or database shows in /readyz, not at boot
+            logger.warning("no %s model loaded at start: %s", kind, exc)

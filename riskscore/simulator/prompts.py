@@ -654,6 +654,18 @@ def generate_prompts(rng: random.Random, kind: str, n: int, *, split: str = "tun
     return [text for _, text in _labelled_prompts(rng, kind, n, split)]
 
 
+def templated_prompts(rng: random.Random, kind: str, n: int, *, template: int, split: str = "tune") -> list[str]:
+    """`n` prompts from one fixed phrasing of `kind` (index `template`, wrapping), each with its own payload.
+
+    What a script sends: a campaign's shared wrapper across its accounts, or a researcher's benchmark sweep.
+    """
+    if kind not in KINDS:
+        raise ValueError(f"unknown prompt kind {kind!r}; expected one of {KINDS}")
+    phrasings = (_WRAPPERS.get(kind) or _BENIGN[kind])[split]
+    phrasing = phrasings[template % len(phrasings)]
+    return [_fill(phrasing, **_slots(rng, kind, split)) for _ in range(n)]
+
+
 def _labelled_prompts(rng: random.Random, kind: str, n: int, split: str) -> list[tuple[str, str]]:
     """(phrasing, prompt) pairs: the phrasing names the template a prompt was written from."""
     if kind not in KINDS:

@@ -59,7 +59,7 @@ def make_cluster(members: list[Account], *, band: str) -> Cluster:
 def decision_policy_scoring_everything(band: str) -> dict:
     """A decision policy under which every score falls in `band` (to move scores without a new model)."""
     document = copy.deepcopy(policy.DEFAULT_POLICY)
-    cut = {"low": (1.0, 1.0, 1.0), "critical": (0.0, 0.0, 0.0)}[band]
+    cut = {"low": (1.0, 1.0, 1.0), "high": (0.0, 0.0, 1.0), "critical": (0.0, 0.0, 0.0)}[band]
     document["default"]["band_thresholds"] = dict(zip(("medium", "high", "critical"), cut, strict=True))
     document["pathways"]["enterprise"].pop("band_thresholds", None)
     return document

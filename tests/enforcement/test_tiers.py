@@ -9,7 +9,7 @@ from accounts.services import DecisionInput, record_decision
 from enforcement.models import Enforcement, TierChange
 from enforcement.services import refresh_cluster_members
 from riskscore import policy
-from riskscore.rescoring import rescore_accounts, rescore_for_evidence
+from riskscore.rescoring import rescore_accounts, rescore_flagged
 from tests.enforcement.builders import add_usage, decision_policy_scoring_everything, make_cluster, new_account
 
 
@@ -39,13 +39,13 @@ def test_a_clean_enterprise_signup_is_trusted(baseline):
 
 def test_a_student_with_clean_usage_for_days_earns_standard(student):
     add_usage(student, days_after_signup=4)
-    rescore_for_evidence(account_pk=student.pk)
+    rescore_flagged(account_pks=[student.pk])
     assert tier_of(student) == "standard"
 
 
 def test_a_student_a_day_old_stays_in_probation(student):
     add_usage(student, days_after_signup=1)
-    rescore_for_evidence(account_pk=student.pk)
+    rescore_flagged(account_pks=[student.pk])
     assert tier_of(student) == "probation"
 
 
@@ -57,7 +57,7 @@ def test_suspending_blocks_and_restoring_relaxes(student):
 
 
 def test_a_score_rising_into_the_high_bands_restricts_and_falling_back_relaxes(student):
-    policy.save_policy(decision_policy_scoring_everything("critical"), actor="test")
+    policy.save_policy(decision_policy_scoring_everything("high"), actor="test")
     rescore_accounts(account_ids=[student.account_id], trigger="manual")
     assert tier_of(student) == "restricted"
     policy.save_policy(decision_policy_scoring_everything("low"), actor="test")
@@ -78,7 +78,7 @@ def test_members_of_a_flagged_cluster_move_together_and_back(baseline):
 
 def test_traffic_dominated_by_cot_elicitation_gets_reasoning_summaries_but_keeps_its_tier(student):
     add_usage(student, days_after_signup=4, count=30, cot=0.9)
-    rescore_for_evidence(account_pk=student.pk)
+    rescore_flagged(account_pks=[student.pk])
     row = Enforcement.objects.get(account=student)
     assert (row.tier, row.reasoning) == ("standard", "summary")
 
@@ -86,7 +86,7 @@ def test_traffic_dominated_by_cot_elicitation_gets_reasoning_summaries_but_keeps
 def test_occasional_cot_prompts_keep_full_reasoning(student):
     add_usage(student, days_after_signup=4, count=30, cot=0.1)
     add_usage(student, days_after_signup=4.5, count=5, cot=0.9)
-    rescore_for_evidence(account_pk=student.pk)
+    rescore_flagged(account_pks=[student.pk])
     assert Enforcement.objects.get(account=student).reasoning == "full"
 
 
@@ -103,8 +103,8 @@ def test_a_rescore_that_changes_nothing_logs_nothing(student):
 
 def test_cot_heavy_traffic_older_than_the_window_no_longer_limits_reasoning(student):
     add_usage(student, days_after_signup=1, count=30, cot=0.9)
-    rescore_for_evidence(account_pk=student.pk)
+    rescore_flagged(account_pks=[student.pk])
     assert Enforcement.objects.get(account=student).reasoning == "summary"
     add_usage(student, days_after_signup=12, count=30, cot=0.0)
-    rescore_for_evidence(account_pk=student.pk)
+    rescore_flagged(account_pks=[student.pk])
     assert Enforcement.objects.get(account=student).reasoning == "full"

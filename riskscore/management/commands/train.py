@@ -1,4 +1,4 @@
-"""Train the signup model on the labelled accounts and print its held-out metrics."""
+"""Train the signup model and the account model on the labelled accounts and print their held-out metrics."""
 
 import json
 
@@ -9,17 +9,20 @@ from riskscore import training
 
 
 class Command(BaseCommand):
-    help = "Train a signup model on labelled accounts (time-based split); store it with its metrics."
+    help = "Train the signup and account models on labelled accounts (time-based split); store them with metrics."
 
     def add_arguments(self, parser):
-        parser.add_argument("--activate", action="store_true", help="make the new model active")
+        parser.add_argument("--activate", action="store_true", help="make the new models active")
 
     def handle(self, *args, activate: bool, **options):
         try:
-            model = training.train_signup_model(activate=activate)
+            models, skipped = training.train_models(activate=activate)
         except training.NotEnoughLabels as exc:
             raise CommandError(str(exc)) from exc
-        if activate:
-            record_audit(actor="cli", action="activate_model", object_type="model", object_id=model.version)
-        self.stdout.write(f"trained {model.version} ({model.status})")
-        self.stdout.write(json.dumps(model.metrics, indent=2))
+        for model in models:
+            if activate:
+                record_audit(actor="cli", action="activate_model", object_type="model", object_id=model.version)
+            self.stdout.write(f"trained {model.version} ({model.status})")
+            self.stdout.write(json.dumps(model.metrics, indent=2))
+        for kind, reason in skipped.items():
+            self.stdout.write(f"no {kind} model trained: {reason}")

@@ -1,0 +1,270 @@
+"""Usage features: what an account does through the API, as of an event time, read from the ingest aggregates.
+
+USAGE_FEATURES is the one list; the account model (ACCOUNT_FEATURES = signup + usage) trains and scores on it.
+Hourly buckets are read for the WINDOW before `at` (the bucket holding `at` counts whole); addresses, templates
+and models count only what was first seen at or before `at`, so a replayed stream scores as it did live.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import math
+from bisect import bisect_right
+from collections import Counter, defaultdict
+from datetime import datetime, timedelta
+
+from accounts.models import Account, ModelFirstSeen, UsageAccountIp, UsageAccountModel, UsageAccountTemplate, UsageHour
+from accounts.usage_aggregates import hour_of
+from riskscore.features.prompts import CATEGORIES
+from riskscore.features.signup import SIGNUP_FEATURES, features_from_storage
+
+WINDOW = timedelta(days=7)
+# Only the account's busiest templates and addresses are looked up on other accounts: bounded cost per re-score.
+TOP_LOOKED_UP = 20
+MEASURED_CATEGORIES = tuple(c for c in CATEGORIES if c != "general")
+
+VOLUME_FEATURES = (
+    "usage_requests_7d",
+    "usage_active_hours_7d",
+    "usage_input_tokens_per_request",
+    "usage_output_tokens_per_request",
+    "usage_output_input_ratio",
+    "usage_tool_calls_per_request",
+)
+PROMPT_FEATURES = (
+    "usage_cot_elicitation_mean",
+    "usage_cot_elicitation_share",
+    *(f"usage_share_{category}" for category in MEASURED_CATEGORIES),
+    "usage_category_entropy",
+    "usage_top_template_share",
+    "usage_templates_per_request",
+)
+LINK_FEATURES = (
+    "usage_shared_template_accounts",
+    "usage_shared_template_request_share",
+    "usage_shared_exit_accounts",
+    "usage_shared_exit_request_share",
+)
+NETWORK_FEATURES = ("usage_distinct_ips", "usage_distinct_prefixes", "usage_cloud_share")
+TIMING_FEATURES = (
+    "usage_hourly_cv",
+    "usage_hour_of_day_entropy",
+    "usage_longest_idle_hours",
+    "usage_account_age_days",
+)
+PIVOT_FEATURES = ("usage_new_model_share", "usage_new_model_adoption_hours")
+USAGE_FEATURES: tuple[str, ...] = (
+    VOLUME_FEATURES + PROMPT_FEATURES + LINK_FEATURES + NETWORK_FEATURES + TIMING_FEATURES + PIVOT_FEATURES
+)
+ACCOUNT_FEATURES: tuple[str, ...] = SIGNUP_FEATURES + USAGE_FEATURES
+
+
+def account_features(account: Account, *, at: datetime) -> dict[str, float]:
+    """The account model's input: the stored signup features and usage as of `at`."""
+    return account_features_many([account], at={account.pk: at})[account.pk]
+
+
+def account_features_many(accounts: list[Account], *, at: dict[int, datetime]) -> dict[int, dict[str, float]]:
+    """account_features for many accounts, each as of its own time `at[pk]`; keyed by account pk."""
+    usage = usage_features_many(accounts, at=at)
+    return {account.pk: {**features_from_storage(account.signup_features), **usage[account.pk]} for account in accounts}
+
+
+def usage_features(account: Account, *, at: datetime) -> dict[str, float]:
+    return usage_features_many([account], at={account.pk: at})[account.pk]
+
+
+def usage_features_many(accounts: list[Account], *, at: dict[int, datetime]) -> dict[int, dict[str, float]]:
+    """Usage features of many accounts, each as of its own `at[pk]`, from seven queries for the whole batch
+    (each reads the batch's rows up to its latest `at`; every account then keeps only what it had by its own)."""
+    if not accounts:
+        return {}
+    latest = max(at.values())
+    hours = _grouped(
+        UsageHour.objects.filter(
+            account_id__in=[account.pk for account in accounts],
+            hour__gt=min(at.values()) - WINDOW,
+            hour__lte=hour_of(latest),
+        )
+        .order_by("account_id", "hour")
+        .values()
+    )
+    result, active = {}, []
+    for account in accounts:
+        when = at[account.pk]
+        features = result[account.pk] = dict.fromkeys(USAGE_FEATURES, math.nan)
+        features["usage_account_age_days"] = (when - account.created_at).total_seconds() / 86400
+        mine = [h for h in hours.get(account.pk, ()) if when - WINDOW < h["hour"] <= hour_of(when)]
+        requests = sum(h["requests"] for h in mine)
+        features["usage_requests_7d"] = requests
+        if requests:
+            features.update(_volume(mine, requests))
+            features.update(_prompts(mine))
+            features.update(_timing(mine))
+            active.append(account.pk)
+    if active:
+        _linked(result, active, at=at, latest=latest)
+    return result
+
+
+def _linked(result: dict[int, dict], pks: list[int], *, at: dict[int, datetime], latest: datetime) -> None:
+    """Templates, exits and models of the accounts with requests, and how many other accounts shared them."""
+    templates = _owned(UsageAccountTemplate, ("fingerprint", "requests"), pks, at=at, latest=latest)
+    ips = _owned(
+        UsageAccountIp, ("ip", "prefix", "is_cloud", "requests"), pks, at=at, latest=latest, order=_address_order
+    )
+    used = _owned(UsageAccountModel, ("model", "first_seen", "requests"), pks, at=at, latest=latest)
+    template_sightings = _sightings(UsageAccountTemplate, "fingerprint", templates, latest=latest)
+    ip_sightings = _sightings(UsageAccountIp, "ip", ips, latest=latest)
+    names = {row[0] for rows in used.values() for row in rows}
+    released = dict(ModelFirstSeen.objects.filter(model__in=names).values_list("model", "first_seen"))
+    for pk in pks:
+        features = result[pk]
+        features.update(_templates(templates.get(pk, []), template_sightings, at=at[pk]))
+        features.update(_network(ips.get(pk, []), ip_sightings, at=at[pk]))
+        features.update(_pivot(used.get(pk, []), released))
+
+
+def _grouped(rows) -> dict[int, list[dict]]:
+    grouped = defaultdict(list)
+    for row in rows:
+        grouped[row["account_id"]].append(row)
+    return grouped
+
+
+def _owned(model: type, fields: tuple, pks: list[int], *, at: dict[int, datetime], latest: datetime, order=str) -> dict:
+    """Each account's rows first seen by its `at`, busiest first (ties by key): {pk: [fields…]}."""
+    rows = model.objects.filter(account_id__in=pks, first_seen__lte=latest).values_list(
+        "account_id", "first_seen", *fields
+    )
+    owned = defaultdict(list)
+    for pk, first_seen, *values in rows:
+        if first_seen <= at[pk]:
+            owned[pk].append(tuple(values))
+    for values in owned.values():
+        values.sort(key=lambda row: (-row[-1], order(row[0])))
+    return owned
+
+
+def _address_order(ip: str) -> tuple[int, int]:
+    """Addresses in PostgreSQL's inet order (IPv4 first, then by value), on every backend."""
+    address = ipaddress.ip_address(ip)
+    return address.version, int(address)
+
+
+def _sightings(model: type, key: str, owned: dict, *, latest: datetime) -> dict:
+    """When each of the accounts' busiest values (templates, exits) was first used by each account that used it."""
+    looked_up = {rows[0] for values in owned.values() for rows in values[:TOP_LOOKED_UP]}
+    sightings = defaultdict(list)
+    rows = model.objects.filter(**{f"{key}__in": looked_up}, first_seen__lte=latest).values_list(key, "first_seen")
+    for value, first_seen in rows:
+        sightings[value].append(first_seen)
+    for times in sightings.values():
+        times.sort()
+    return sightings
+
+
+def _other_accounts(top: dict, sightings: dict, *, at: datetime) -> dict:
+    """How many other accounts used each value by `at` (the account itself is one of those that did); values
+    nobody else used are absent."""
+    counts = {value: bisect_right(sightings[value], at) - 1 for value in top}
+    return {value: n for value, n in counts.items() if n > 0}
+
+
+def _volume(hours: list[dict], requests: int) -> dict[str, float]:
+    tokens_in = sum(h["input_tokens"] for h in hours)
+    tokens_out = sum(h["output_tokens"] for h in hours)
+    return {
+        "usage_active_hours_7d": len(hours),
+        "usage_input_tokens_per_request": tokens_in / requests,
+        "usage_output_tokens_per_request": tokens_out / requests,
+        "usage_output_input_ratio": tokens_out / max(tokens_in, 1),
+        "usage_tool_calls_per_request": sum(h["tool_calls"] for h in hours) / requests,
+    }
+
+
+def _prompts(hours: list[dict]) -> dict[str, float]:
+    analysed = sum(h["analysed"] for h in hours)
+    if not analysed:
+        return {}
+    counts = {category: sum(h[category] for h in hours) for category in CATEGORIES}
+    features = {
+        "usage_cot_elicitation_mean": sum(h["cot_elicitation_sum"] for h in hours) / analysed,
+        "usage_cot_elicitation_share": sum(h["cot_elicitation_hits"] for h in hours) / analysed,
+        "usage_category_entropy": entropy(counts.values()),
+    }
+    features.update({f"usage_share_{c}": counts[c] / analysed for c in MEASURED_CATEGORIES})
+    return features
+
+
+def _timing(hours: list[dict]) -> dict[str, float]:
+    """People sleep and come back irregularly; scripts run steadily around the clock."""
+    first, last = hours[0]["hour"], hours[-1]["hour"]
+    span = int((last - first).total_seconds() // 3600) + 1
+    per_hour = [0] * span
+    for h in hours:
+        per_hour[int((h["hour"] - first).total_seconds() // 3600)] = h["requests"]
+    mean = sum(per_hour) / span
+    variance = sum((n - mean) ** 2 for n in per_hour) / span
+    by_hour_of_day = Counter()
+    for h in hours:
+        by_hour_of_day[h["hour"].hour] += h["requests"]
+    longest = run = 0
+    for n in per_hour:
+        run = run + 1 if n == 0 else 0
+        longest = max(longest, run)
+    return {
+        "usage_hourly_cv": math.sqrt(variance) / mean if span > 1 else math.nan,
+        "usage_hour_of_day_entropy": entropy(by_hour_of_day.values()) / math.log(24),
+        "usage_longest_idle_hours": longest if span >= 24 else math.nan,
+    }
+
+
+def _templates(mine: list[tuple], sightings: dict, *, at: datetime) -> dict[str, float]:
+    if not mine:
+        return {}
+    total = sum(n for _, n in mine)
+    top = dict(mine[:TOP_LOOKED_UP])
+    others = _other_accounts(top, sightings, at=at)
+    return {
+        "usage_top_template_share": mine[0][1] / total,
+        "usage_templates_per_request": len(mine) / total,
+        "usage_shared_template_accounts": max(others.values(), default=0),
+        "usage_shared_template_request_share": sum(top[fp] for fp in others) / total,
+    }
+
+
+def _network(mine: list[tuple], sightings: dict, *, at: datetime) -> dict[str, float]:
+    if not mine:
+        return {}
+    total = sum(row[3] for row in mine)
+    top = {ip: n for ip, _, _, n in mine[:TOP_LOOKED_UP]}
+    others = _other_accounts(top, sightings, at=at)
+    return {
+        "usage_distinct_ips": len(mine),
+        "usage_distinct_prefixes": len({prefix for _, prefix, _, _ in mine}),
+        "usage_cloud_share": sum(n for _, _, cloud, n in mine if cloud) / total,
+        "usage_shared_exit_accounts": max(others.values(), default=0),
+        "usage_shared_exit_request_share": sum(top[ip] for ip in others) / total,
+    }
+
+
+def _pivot(used: list[tuple], released: dict) -> dict[str, float]:
+    """How fast the account moved to models that appeared in the stream after it started using the API."""
+    if not used:
+        return {}
+    started = min(first for _, first, _ in used)
+    new = [(first - released[m], n) for m, first, n in used if m in released and released[m] > started]
+    total = sum(n for _, _, n in used)
+    return {
+        "usage_new_model_share": sum(n for _, n in new) / total,
+        "usage_new_model_adoption_hours": min((d.total_seconds() / 3600 for d, _ in new), default=math.nan),
+    }
+
+
+def entropy(counts) -> float:
+    values = [c for c in counts if c > 0]
+    total = sum(values)
+    if not total:
+        return math.nan
+    return -sum(c / total * math.log(c / total) for c in values)
