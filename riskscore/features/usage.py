@@ -13,6 +13,8 @@ from bisect import bisect_right
 from collections import Counter, defaultdict
 from datetime import datetime, timedelta
 
+from django.db.models import Count
+
 from accounts.models import Account, ModelFirstSeen, UsageAccountIp, UsageAccountModel, UsageAccountTemplate, UsageHour
 from accounts.usage_aggregates import hour_of
 from riskscore.features.prompts import CATEGORIES
@@ -75,7 +77,7 @@ def usage_features(account: Account, *, at: datetime) -> dict[str, float]:
 
 
 def usage_features_many(accounts: list[Account], *, at: dict[int, datetime]) -> dict[int, dict[str, float]]:
-    """Usage features of many accounts, each as of its own `at[pk]`, from seven queries for the whole batch
+    """Usage features of many accounts, each as of its own `at[pk]`, from nine queries for the whole batch
     (each reads the batch's rows up to its latest `at`; every account then keeps only what it had by its own)."""
     if not accounts:
         return {}
@@ -114,8 +116,9 @@ def _linked(result: dict[int, dict], pks: list[int], *, at: dict[int, datetime],
         UsageAccountIp, ("ip", "prefix", "is_cloud", "requests"), pks, at=at, latest=latest, order=_address_order
     )
     used = _owned(UsageAccountModel, ("model", "first_seen", "requests"), pks, at=at, latest=latest)
-    template_sightings = _sightings(UsageAccountTemplate, "fingerprint", templates, latest=latest)
-    ip_sightings = _sightings(UsageAccountIp, "ip", ips, latest=latest)
+    earliest = min(at[pk] for pk in pks)
+    template_sightings = _sightings(UsageAccountTemplate, "fingerprint", templates, earliest=earliest, latest=latest)
+    ip_sightings = _sightings(UsageAccountIp, "ip", ips, earliest=earliest, latest=latest)
     names = {row[0] for rows in used.values() for row in rows}
     released = dict(ModelFirstSeen.objects.filter(model__in=names).values_list("model", "first_seen"))
     for pk in pks:
@@ -132,7 +135,7 @@ def _grouped(rows) -> dict[int, list[dict]]:
     return grouped
 
 
-def _owned(model: type, fields: tuple, pks: list[int], *, at: dict[int, datetime], latest: datetime, order=str) -> dict:
+def _owned(model: type, fields: tuple, pks: list[int], *, at: dict, latest: datetime, order=None) -> dict:
     """Each account's rows first seen by its `at`, busiest first (ties by key): {pk: [fields…]}."""
     rows = model.objects.filter(account_id__in=pks, first_seen__lte=latest).values_list(
         "account_id", "first_seen", *fields
@@ -142,7 +145,7 @@ def _owned(model: type, fields: tuple, pks: list[int], *, at: dict[int, datetime
         if first_seen <= at[pk]:
             owned[pk].append(tuple(values))
     for values in owned.values():
-        values.sort(key=lambda row: (-row[-1], order(row[0])))
+        values.sort(key=lambda row: (-row[-1], order(row[0]) if order else row[0]))
     return owned
 
 
@@ -152,22 +155,29 @@ def _address_order(ip: str) -> tuple[int, int]:
     return address.version, int(address)
 
 
-def _sightings(model: type, key: str, owned: dict, *, latest: datetime) -> dict:
-    """When each of the accounts' busiest values (templates, exits) was first used by each account that used it."""
+def _sightings(model: type, key: str, owned: dict, *, earliest: datetime, latest: datetime) -> tuple[dict, dict]:
+    """For the accounts' busiest values (templates, exits): how many accounts had used each by `latest`, and
+    when those that first used it after `earliest` did (few: a batch's times are close), so that the count as
+    of any time in between is exact without reading every account that ever used a popular value."""
     looked_up = {rows[0] for values in owned.values() for rows in values[:TOP_LOOKED_UP]}
-    sightings = defaultdict(list)
-    rows = model.objects.filter(**{f"{key}__in": looked_up}, first_seen__lte=latest).values_list(key, "first_seen")
-    for value, first_seen in rows:
-        sightings[value].append(first_seen)
-    for times in sightings.values():
+    used = model.objects.filter(**{f"{key}__in": looked_up}, first_seen__lte=latest).order_by()
+    totals = dict(used.values(key).annotate(accounts=Count("id")).values_list(key, "accounts"))
+    recent = defaultdict(list)
+    for value, first_seen in used.filter(first_seen__gt=earliest).values_list(key, "first_seen"):
+        recent[value].append(first_seen)
+    for times in recent.values():
         times.sort()
-    return sightings
+    return totals, recent
 
 
-def _other_accounts(top: dict, sightings: dict, *, at: datetime) -> dict:
+def _other_accounts(top: dict, sightings: tuple[dict, dict], *, at: datetime) -> dict:
     """How many other accounts used each value by `at` (the account itself is one of those that did); values
     nobody else used are absent."""
-    counts = {value: bisect_right(sightings[value], at) - 1 for value in top}
+    totals, recent = sightings
+    counts = {}
+    for value in top:
+        later = len(recent.get(value, ())) - bisect_right(recent.get(value, ()), at)
+        counts[value] = totals.get(value, 0) - later - 1
     return {value: n for value, n in counts.items() if n > 0}
 
 
@@ -220,7 +230,7 @@ def _timing(hours: list[dict]) -> dict[str, float]:
     }
 
 
-def _templates(mine: list[tuple], sightings: dict, *, at: datetime) -> dict[str, float]:
+def _templates(mine: list[tuple], sightings: tuple[dict, dict], *, at: datetime) -> dict[str, float]:
     if not mine:
         return {}
     total = sum(n for _, n in mine)
@@ -234,7 +244,7 @@ def _templates(mine: list[tuple], sightings: dict, *, at: datetime) -> dict[str,
     }
 
 
-def _network(mine: list[tuple], sightings: dict, *, at: datetime) -> dict[str, float]:
+def _network(mine: list[tuple], sightings: tuple[dict, dict], *, at: datetime) -> dict[str, float]:
     if not mine:
         return {}
     total = sum(row[3] for row in mine)
