@@ -8,12 +8,13 @@ and models count only what was first seen at or before `at`, so a replayed strea
 from __future__ import annotations
 
 import ipaddress
+import json
 import math
 from bisect import bisect_right
 from collections import Counter, defaultdict
 from datetime import datetime, timedelta
 
-from django.db.models import Count
+from django.db import connection
 
 from accounts.models import Account, ModelFirstSeen, UsageAccountIp, UsageAccountModel, UsageAccountTemplate, UsageHour
 from accounts.usage_aggregates import hour_of
@@ -77,7 +78,7 @@ def usage_features(account: Account, *, at: datetime) -> dict[str, float]:
 
 
 def usage_features_many(accounts: list[Account], *, at: dict[int, datetime]) -> dict[int, dict[str, float]]:
-    """Usage features of many accounts, each as of its own `at[pk]`, from nine queries for the whole batch
+    """Usage features of many accounts, each as of its own `at[pk]`, from seven queries for the whole batch
     (each reads the batch's rows up to its latest `at`; every account then keeps only what it had by its own)."""
     if not accounts:
         return {}
@@ -116,15 +117,14 @@ def _linked(result: dict[int, dict], pks: list[int], *, at: dict[int, datetime],
         UsageAccountIp, ("ip", "prefix", "is_cloud", "requests"), pks, at=at, latest=latest, order=_address_order
     )
     used = _owned(UsageAccountModel, ("model", "first_seen", "requests"), pks, at=at, latest=latest)
-    earliest = min(at[pk] for pk in pks)
-    template_sightings = _sightings(UsageAccountTemplate, "fingerprint", templates, earliest=earliest, latest=latest)
-    ip_sightings = _sightings(UsageAccountIp, "ip", ips, earliest=earliest, latest=latest)
+    shared_templates = _shared(UsageAccountTemplate, "fingerprint", templates, at=at)
+    shared_ips = _shared(UsageAccountIp, "ip", ips, at=at)
     names = {row[0] for rows in used.values() for row in rows}
     released = dict(ModelFirstSeen.objects.filter(model__in=names).values_list("model", "first_seen"))
     for pk in pks:
         features = result[pk]
-        features.update(_templates(templates.get(pk, []), template_sightings, at=at[pk]))
-        features.update(_network(ips.get(pk, []), ip_sightings, at=at[pk]))
+        features.update(_templates(templates.get(pk, []), shared_templates.get(pk, {})))
+        features.update(_network(ips.get(pk, []), shared_ips.get(pk, {})))
         features.update(_pivot(used.get(pk, []), released))
 
 
@@ -155,30 +155,54 @@ def _address_order(ip: str) -> tuple[int, int]:
     return address.version, int(address)
 
 
-def _sightings(model: type, key: str, owned: dict, *, earliest: datetime, latest: datetime) -> tuple[dict, dict]:
-    """For the accounts' busiest values (templates, exits): how many accounts had used each by `latest`, and
-    when those that first used it after `earliest` did (few: a batch's times are close), so that the count as
-    of any time in between is exact without reading every account that ever used a popular value."""
-    looked_up = {rows[0] for values in owned.values() for rows in values[:TOP_LOOKED_UP]}
-    used = model.objects.filter(**{f"{key}__in": looked_up}, first_seen__lte=latest).order_by()
-    totals = dict(used.values(key).annotate(accounts=Count("id")).values_list(key, "accounts"))
-    recent = defaultdict(list)
-    for value, first_seen in used.filter(first_seen__gt=earliest).values_list(key, "first_seen"):
-        recent[value].append(first_seen)
-    for times in recent.values():
+def _shared(model: type, key: str, owned: dict, *, at: dict[int, datetime]) -> dict[int, dict]:
+    """For each account's busiest values (templates, exits): how many other accounts had used each by the
+    account's `at`; values nobody else used are absent. {pk: {value: accounts}}."""
+    looked_up = [(pk, value) for pk, rows in owned.items() for value, *_ in rows[:TOP_LOOKED_UP]]
+    if not looked_up:
+        return {}
+    if connection.vendor == "postgresql":
+        counts = _shared_counted_in_sql(model, key, looked_up, at=at)
+    else:
+        counts = _shared_counted_here(model, key, looked_up, at=at)
+    shared = defaultdict(dict)
+    for (pk, value), n in zip(looked_up, counts, strict=True):
+        if n > 0:
+            shared[pk][value] = n
+    return shared
+
+
+def _shared_counted_in_sql(model: type, key: str, looked_up: list[tuple], *, at: dict) -> list[int]:
+    """One join: each (account, value, time) counts its other accounts through the (value, first_seen) index."""
+    field = model._meta.get_field(key)
+    rows = [
+        {"i": i, "pk": pk, "value": str(value), "at": at[pk].isoformat()} for i, (pk, value) in enumerate(looked_up)
+    ]
+    sql = f"""
+        SELECT v.i, count(t.id) FROM jsonb_to_recordset(%s::jsonb) AS v(i int, pk bigint, value text, at timestamptz)
+        LEFT JOIN {model._meta.db_table} AS t
+          ON t.{field.column} = v.value::{field.db_type(connection)} AND t.first_seen <= v.at AND t.account_id <> v.pk
+        GROUP BY v.i
+    """  # noqa: S608 (table, column and type names come from the model, values are bound)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [json.dumps(rows)])
+        counted = dict(cursor.fetchall())
+    return [counted.get(i, 0) for i in range(len(looked_up))]
+
+
+def _shared_counted_here(model: type, key: str, looked_up: list[tuple], *, at: dict) -> list[int]:
+    """Without PostgreSQL: read when each account first used each value, count here."""
+    sightings = defaultdict(list)
+    latest = max(at[pk] for pk, _ in looked_up)
+    values = {value for _, value in looked_up}
+    for value, first_seen in model.objects.filter(**{f"{key}__in": values}, first_seen__lte=latest).values_list(
+        key, "first_seen"
+    ):
+        sightings[value].append(first_seen)
+    for times in sightings.values():
         times.sort()
-    return totals, recent
-
-
-def _other_accounts(top: dict, sightings: tuple[dict, dict], *, at: datetime) -> dict:
-    """How many other accounts used each value by `at` (the account itself is one of those that did); values
-    nobody else used are absent."""
-    totals, recent = sightings
-    counts = {}
-    for value in top:
-        later = len(recent.get(value, ())) - bisect_right(recent.get(value, ()), at)
-        counts[value] = totals.get(value, 0) - later - 1
-    return {value: n for value, n in counts.items() if n > 0}
+    # The account itself is one of those that used the value by its time.
+    return [bisect_right(sightings[value], at[pk]) - 1 for pk, value in looked_up]
 
 
 def _volume(hours: list[dict], requests: int) -> dict[str, float]:
@@ -230,12 +254,11 @@ def _timing(hours: list[dict]) -> dict[str, float]:
     }
 
 
-def _templates(mine: list[tuple], sightings: tuple[dict, dict], *, at: datetime) -> dict[str, float]:
+def _templates(mine: list[tuple], others: dict) -> dict[str, float]:
     if not mine:
         return {}
     total = sum(n for _, n in mine)
     top = dict(mine[:TOP_LOOKED_UP])
-    others = _other_accounts(top, sightings, at=at)
     return {
         "usage_top_template_share": mine[0][1] / total,
         "usage_templates_per_request": len(mine) / total,
@@ -244,12 +267,11 @@ def _templates(mine: list[tuple], sightings: tuple[dict, dict], *, at: datetime)
     }
 
 
-def _network(mine: list[tuple], sightings: tuple[dict, dict], *, at: datetime) -> dict[str, float]:
+def _network(mine: list[tuple], others: dict) -> dict[str, float]:
     if not mine:
         return {}
     total = sum(row[3] for row in mine)
     top = {ip: n for ip, _, _, n in mine[:TOP_LOOKED_UP]}
-    others = _other_accounts(top, sightings, at=at)
     return {
         "usage_distinct_ips": len(mine),
         "usage_distinct_prefixes": len({prefix for _, prefix, _, _ in mine}),
