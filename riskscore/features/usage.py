@@ -8,10 +8,13 @@ and models count only what was first seen at or before `at`, so a replayed strea
 from __future__ import annotations
 
 import ipaddress
+import json
 import math
 from bisect import bisect_right
 from collections import Counter, defaultdict
 from datetime import datetime, timedelta
+
+from django.db import connection
 
 from accounts.models import Account, ModelFirstSeen, UsageAccountIp, UsageAccountModel, UsageAccountTemplate, UsageHour
 from accounts.usage_aggregates import hour_of
@@ -114,14 +117,14 @@ def _linked(result: dict[int, dict], pks: list[int], *, at: dict[int, datetime],
         UsageAccountIp, ("ip", "prefix", "is_cloud", "requests"), pks, at=at, latest=latest, order=_address_order
     )
     used = _owned(UsageAccountModel, ("model", "first_seen", "requests"), pks, at=at, latest=latest)
-    template_sightings = _sightings(UsageAccountTemplate, "fingerprint", templates, latest=latest)
-    ip_sightings = _sightings(UsageAccountIp, "ip", ips, latest=latest)
+    shared_templates = _shared(UsageAccountTemplate, "fingerprint", templates, at=at)
+    shared_ips = _shared(UsageAccountIp, "ip", ips, at=at)
     names = {row[0] for rows in used.values() for row in rows}
     released = dict(ModelFirstSeen.objects.filter(model__in=names).values_list("model", "first_seen"))
     for pk in pks:
         features = result[pk]
-        features.update(_templates(templates.get(pk, []), template_sightings, at=at[pk]))
-        features.update(_network(ips.get(pk, []), ip_sightings, at=at[pk]))
+        features.update(_templates(templates.get(pk, []), shared_templates.get(pk, {})))
+        features.update(_network(ips.get(pk, []), shared_ips.get(pk, {})))
         features.update(_pivot(used.get(pk, []), released))
 
 
@@ -132,7 +135,7 @@ def _grouped(rows) -> dict[int, list[dict]]:
     return grouped
 
 
-def _owned(model: type, fields: tuple, pks: list[int], *, at: dict[int, datetime], latest: datetime, order=str) -> dict:
+def _owned(model: type, fields: tuple, pks: list[int], *, at: dict, latest: datetime, order=None) -> dict:
     """Each account's rows first seen by its `at`, busiest first (ties by key): {pk: [fields…]}."""
     rows = model.objects.filter(account_id__in=pks, first_seen__lte=latest).values_list(
         "account_id", "first_seen", *fields
@@ -142,7 +145,7 @@ def _owned(model: type, fields: tuple, pks: list[int], *, at: dict[int, datetime
         if first_seen <= at[pk]:
             owned[pk].append(tuple(values))
     for values in owned.values():
-        values.sort(key=lambda row: (-row[-1], order(row[0])))
+        values.sort(key=lambda row: (-row[-1], order(row[0]) if order else row[0]))
     return owned
 
 
@@ -152,23 +155,54 @@ def _address_order(ip: str) -> tuple[int, int]:
     return address.version, int(address)
 
 
-def _sightings(model: type, key: str, owned: dict, *, latest: datetime) -> dict:
-    """When each of the accounts' busiest values (templates, exits) was first used by each account that used it."""
-    looked_up = {rows[0] for values in owned.values() for rows in values[:TOP_LOOKED_UP]}
+def _shared(model: type, key: str, owned: dict, *, at: dict[int, datetime]) -> dict[int, dict]:
+    """For each account's busiest values (templates, exits): how many other accounts had used each by the
+    account's `at`; values nobody else used are absent. {pk: {value: accounts}}."""
+    looked_up = [(pk, value) for pk, rows in owned.items() for value, *_ in rows[:TOP_LOOKED_UP]]
+    if not looked_up:
+        return {}
+    if connection.vendor == "postgresql":
+        counts = _shared_counted_in_sql(model, key, looked_up, at=at)
+    else:
+        counts = _shared_counted_here(model, key, looked_up, at=at)
+    shared = defaultdict(dict)
+    for (pk, value), n in zip(looked_up, counts, strict=True):
+        if n > 0:
+            shared[pk][value] = n
+    return shared
+
+
+def _shared_counted_in_sql(model: type, key: str, looked_up: list[tuple], *, at: dict) -> list[int]:
+    """One join: each (account, value, time) counts its other accounts through the (value, first_seen) index."""
+    field = model._meta.get_field(key)
+    rows = [
+        {"i": i, "pk": pk, "value": str(value), "at": at[pk].isoformat()} for i, (pk, value) in enumerate(looked_up)
+    ]
+    sql = f"""
+        SELECT v.i, count(t.id) FROM jsonb_to_recordset(%s::jsonb) AS v(i int, pk bigint, value text, at timestamptz)
+        LEFT JOIN {model._meta.db_table} AS t
+          ON t.{field.column} = v.value::{field.db_type(connection)} AND t.first_seen <= v.at AND t.account_id <> v.pk
+        GROUP BY v.i
+    """  # noqa: S608 (table, column and type names come from the model, values are bound)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [json.dumps(rows)])
+        counted = dict(cursor.fetchall())
+    return [counted.get(i, 0) for i in range(len(looked_up))]
+
+
+def _shared_counted_here(model: type, key: str, looked_up: list[tuple], *, at: dict) -> list[int]:
+    """Without PostgreSQL: read when each account first used each value, count here."""
     sightings = defaultdict(list)
-    rows = model.objects.filter(**{f"{key}__in": looked_up}, first_seen__lte=latest).values_list(key, "first_seen")
-    for value, first_seen in rows:
+    latest = max(at[pk] for pk, _ in looked_up)
+    values = {value for _, value in looked_up}
+    for value, first_seen in model.objects.filter(**{f"{key}__in": values}, first_seen__lte=latest).values_list(
+        key, "first_seen"
+    ):
         sightings[value].append(first_seen)
     for times in sightings.values():
         times.sort()
-    return sightings
-
-
-def _other_accounts(top: dict, sightings: dict, *, at: datetime) -> dict:
-    """How many other accounts used each value by `at` (the account itself is one of those that did); values
-    nobody else used are absent."""
-    counts = {value: bisect_right(sightings[value], at) - 1 for value in top}
-    return {value: n for value, n in counts.items() if n > 0}
+    # The account itself is one of those that used the value by its time.
+    return [bisect_right(sightings[value], at[pk]) - 1 for pk, value in looked_up]
 
 
 def _volume(hours: list[dict], requests: int) -> dict[str, float]:
@@ -220,12 +254,11 @@ def _timing(hours: list[dict]) -> dict[str, float]:
     }
 
 
-def _templates(mine: list[tuple], sightings: dict, *, at: datetime) -> dict[str, float]:
+def _templates(mine: list[tuple], others: dict) -> dict[str, float]:
     if not mine:
         return {}
     total = sum(n for _, n in mine)
     top = dict(mine[:TOP_LOOKED_UP])
-    others = _other_accounts(top, sightings, at=at)
     return {
         "usage_top_template_share": mine[0][1] / total,
         "usage_templates_per_request": len(mine) / total,
@@ -234,12 +267,11 @@ def _templates(mine: list[tuple], sightings: dict, *, at: datetime) -> dict[str,
     }
 
 
-def _network(mine: list[tuple], sightings: dict, *, at: datetime) -> dict[str, float]:
+def _network(mine: list[tuple], others: dict) -> dict[str, float]:
     if not mine:
         return {}
     total = sum(row[3] for row in mine)
     top = {ip: n for ip, _, _, n in mine[:TOP_LOOKED_UP]}
-    others = _other_accounts(top, sightings, at=at)
     return {
         "usage_distinct_ips": len(mine),
         "usage_distinct_prefixes": len({prefix for _, prefix, _, _ in mine}),
