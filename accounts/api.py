@@ -17,7 +17,7 @@ from rest_framework.views import APIView
 
 from accounts import ingest, selectors, services, usage_input
 from accounts.auth import scope_required
-from accounts.errors import NotFound, PayloadTooLarge
+from accounts.errors import NotFound, PayloadTooLarge, Rejection
 from accounts.models import Account, AnalystDecision, Band, Decision, Label, Pathway, ScoreRecord, Status
 from accounts.pagination import next_page_url, page_size_from, paginate
 from accounts.tasks import request_rescores
@@ -267,17 +267,18 @@ class BulkDecisionView(APIView):
         for index, item in enumerate(body.validated_data["decisions"]):
             fields = self.ItemSerializer(data=item)
             if not fields.is_valid():
-                rejected.append({"index": index, "error": "validation_error", "detail": str(dict(fields.errors))})
+                rejected.append(Rejection(index, "validation_error", str(dict(fields.errors))))
                 continue
             try:
                 services.record_decision(
                     decision=services.DecisionInput(**fields.validated_data), actor=request.user.actor
                 )
             except NotFound as exc:
-                rejected.append({"index": index, "error": "unknown_account", "detail": exc.detail})
+                rejected.append(Rejection(index, "unknown_account", exc.detail))
                 continue
             accepted += 1
-        return Response({"accepted": accepted, "rejected": rejected}, status=status.HTTP_201_CREATED)
+        answer = {"accepted": accepted, "rejected": [rejection.as_dict() for rejection in rejected]}
+        return Response(answer, status=status.HTTP_201_CREATED)
 
 
 class UsageView(APIView):

@@ -6,6 +6,8 @@ views never build error responses themselves.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.core.exceptions import RequestDataTooBig
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import Http404, JsonResponse
@@ -14,6 +16,18 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
 RETRY_AFTER_SECONDS = "5"
+
+
+@dataclass(frozen=True, slots=True)
+class Rejection:
+    """One item of a batch (events, decisions, STIX objects) refused while the rest goes on: `rejected[]`."""
+
+    index: int
+    error: str
+    detail: str
+
+    def as_dict(self) -> dict:
+        return {"index": self.index, "error": self.error, "detail": self.detail}
 
 
 class ApiError(Exception):

@@ -14,6 +14,7 @@ from datetime import datetime
 from django.db import connection, transaction
 from django.utils import timezone
 
+from accounts.errors import Rejection
 from accounts.models import Account, UsageEvent
 from accounts.usage_aggregates import StoredEvent, record_usage
 from riskscore.features.prompts import analyse_prompt
@@ -36,16 +37,6 @@ class EventInput:
     tool_calls: int = 0
     user_agent: str = ""
     prompt: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Rejection:
-    index: int
-    error: str
-    detail: str
-
-    def as_dict(self) -> dict:
-        return {"index": self.index, "error": self.error, "detail": self.detail}
 
 
 @dataclass(slots=True)

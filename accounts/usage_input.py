@@ -13,7 +13,8 @@ from typing import Annotated
 
 import msgspec
 
-from accounts.ingest import EventInput, Rejection
+from accounts.errors import Rejection
+from accounts.ingest import EventInput
 
 ACCOUNT_ID_PATTERN = r"^[A-Za-z0-9._:@-]{1,128}$"  # as at signup
 MAX_INT32 = 2**31 - 1

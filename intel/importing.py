@@ -17,6 +17,7 @@ from django.db import transaction
 from stix2.exceptions import STIXError
 from stix2patterns.validator import run_validator
 
+from accounts.errors import Rejection
 from intel.export import TLP_MARKINGS
 from intel.identifiers import SharedIdentifier, parse_pattern
 from intel.matching import kinds_present
@@ -28,16 +29,6 @@ STORED_FIELDS = ("kind", "hmac_sha256", "name", "valid_from", "valid_until", "re
 
 class NotABundle(ValueError):
     """The body is not a STIX bundle at all: nothing is imported."""
-
-
-@dataclass(frozen=True, slots=True)
-class Rejection:
-    index: int
-    error: str
-    detail: str
-
-    def as_dict(self) -> dict:
-        return {"index": self.index, "error": self.error, "detail": self.detail}
 
 
 @dataclass(slots=True)

@@ -72,6 +72,8 @@ def count_matches(identifiers: list[tuple[str, str]], *, at: datetime) -> int:
 
 
 def signup_matches(*, email: str, ip: str, payment_fingerprint: str, device_id: str, phone: str, at: datetime) -> int:
+    if not kinds_present.get():  # the signup hook's usual case: nothing imported, nothing to canonicalise
+        return 0
     identifiers = canonical_identifiers(
         email=email, ip=ip, payment_fingerprint=payment_fingerprint, device_id=device_id, phone_number=phone
     )

@@ -22,20 +22,8 @@ DURATION=${BENCH_DURATION:-20s}
 export BENCH_ACCOUNTS=${BENCH_ACCOUNTS:-20000}
 export DATABASE_URL=${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/riskscore_enforce_bench}
 export DB_CONN_MAX_AGE=600 DEBUG=False PYTHONUNBUFFERED=1 CELERY_BROKER_URL=${CELERY_BROKER_URL:-memory://}
-WORK=$(mktemp -d)
-export PROMETHEUS_MULTIPROC_DIR=$WORK/prometheus
-mkdir -p "$PROMETHEUS_MULTIPROC_DIR"
-GUNICORN=""
-cleanup() {
-  [ -n "$GUNICORN" ] && kill "$GUNICORN" 2>/dev/null && wait "$GUNICORN" 2>/dev/null
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-if [ -z "${BENCH_DATABASE_URL:-}" ] &&
-  [ "$(psql -h 127.0.0.1 -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname = 'riskscore_enforce_bench'")" != 1 ]; then
-  createdb -h 127.0.0.1 -U postgres riskscore_enforce_bench
-fi
+source scripts/bench_common.sh
+ensure_bench_database riskscore_enforce_bench
 $PY manage.py migrate --noinput -v 0
 $PY manage.py install_baseline >/dev/null
 echo "== population and indicator export (in-process)"
@@ -45,6 +33,7 @@ KEY=$($PY manage.py create_api_key --name bench-enforcement --scopes admin | tai
 export BENCH_API_KEY=$KEY
 .venv/bin/gunicorn riskscore.wsgi:application -w 2 -b "127.0.0.1:$PORT" --log-level warning &
 GUNICORN=$!
+BACKGROUND+=("$GUNICORN")
 for _ in $(seq 1 120); do curl -fsS -o /dev/null "$BASE/healthz" 2>/dev/null && break; sleep 0.5; done
 wrk -t2 -c2 -d3s -s scripts/bench_enforcement.lua "$BASE" >/dev/null # warm-up: connections, caches
 

@@ -21,26 +21,10 @@ BASE=http://127.0.0.1:$PORT
 export DATABASE_URL=${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/riskscore_ingest_bench}
 export CELERY_BROKER_URL=${BENCH_BROKER_URL:-redis://127.0.0.1:6379/14}
 export DB_CONN_MAX_AGE=600 DEBUG=False PYTHONUNBUFFERED=1 LOG_LEVEL=WARNING
-WORK=$(mktemp -d)
-export PROMETHEUS_MULTIPROC_DIR=$WORK/prometheus
-mkdir -p "$PROMETHEUS_MULTIPROC_DIR"
-
-BACKGROUND=()
-cleanup() {
-  for pid in "${BACKGROUND[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${BACKGROUND[@]}"; do wait "$pid" 2>/dev/null || true; done
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+source scripts/bench_common.sh
 
 echo "== database $DATABASE_URL, broker $CELERY_BROKER_URL"
-if [ -z "${BENCH_DATABASE_URL:-}" ]; then
-  scripts/services.sh >/dev/null
-  if [ "$(psql -h 127.0.0.1 -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname = 'riskscore_ingest_bench'")" != 1 ]; then
-    createdb -h 127.0.0.1 -U postgres riskscore_ingest_bench
-  fi
-fi
+ensure_bench_database riskscore_ingest_bench
 $PY manage.py migrate --noinput -v 0
 $PY manage.py install_baseline
 present=$($PY manage.py shell -v 0 -c "from accounts.models import Account; print(Account.objects.count())" | tail -n1)

@@ -24,18 +24,7 @@ BASE=http://127.0.0.1:$PORT
 
 export DATABASE_URL=${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/riskscore_bench}
 export DB_CONN_MAX_AGE=600 DEBUG=False PYTHONUNBUFFERED=1
-WORK=$(mktemp -d)
-export PROMETHEUS_MULTIPROC_DIR=$WORK/prometheus # as scripts/run.sh runs the server
-mkdir -p "$PROMETHEUS_MULTIPROC_DIR"
-
-BACKGROUND=()
-cleanup() {
-  for pid in "${BACKGROUND[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${BACKGROUND[@]}"; do wait "$pid" 2>/dev/null || true; done
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+source scripts/bench_common.sh
 
 # A wrk --latency percentile ("50%", "99%") in ms, whatever unit wrk printed it in.
 percentile_ms() {
@@ -48,12 +37,7 @@ percentile_ms() {
 requests_per_second() { awk '/^Requests\/sec/ {print $2}' "$1"; }
 
 echo "== database $DATABASE_URL"
-if [ -z "${BENCH_DATABASE_URL:-}" ]; then
-  scripts/services.sh >/dev/null
-  if [ "$(psql -h 127.0.0.1 -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname = 'riskscore_bench'")" != 1 ]; then
-    createdb -h 127.0.0.1 -U postgres riskscore_bench
-  fi
-fi
+ensure_bench_database riskscore_bench
 $PY manage.py migrate --noinput -v 0
 $PY manage.py install_baseline --force # the model this checkout ships, whatever ran before
 
