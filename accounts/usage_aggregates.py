@@ -16,7 +16,7 @@ from django.db import connection
 
 from accounts.models import ModelFirstSeen, UsageAccountIp, UsageAccountModel, UsageAccountTemplate, UsageHour
 from riskscore.features import reference
-from riskscore.features.prompts import CATEGORIES
+from riskscore.features.prompt_category import CATEGORIES
 
 # Prompts scoring at least this are counted as chain-of-thought elicitation hits.
 COT_HIT = 0.5

@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from riskscore.features.prompts import CATEGORIES, PromptAnalysis, analyse_prompt, cot_features, template_fingerprint
+from riskscore.features.prompt_category import CATEGORIES
+from riskscore.features.prompt_templates import template_fingerprint
+from riskscore.features.prompts import PromptAnalysis, analyse_prompt, cot_features
 
 HIGH = 0.5
 LOW = 0.2
@@ -221,7 +223,9 @@ def test_fingerprint_is_a_signed_64_bit_integer():
 
 def test_fingerprint_is_the_same_in_another_process():
     prompt = WRAPPERS[0].format(q=QUESTION, r=ANSWER)
-    code = f"from riskscore.features.prompts import template_fingerprint; print(template_fingerprint({prompt!r}))"
+    code = (
+        f"from riskscore.features.prompt_templates import template_fingerprint; print(template_fingerprint({prompt!r}))"
+    )
     root = Path(__file__).resolve().parents[2]
     env = {**os.environ, "PYTHONHASHSEED": "12345", "PYTHONPATH": str(root)}
     other = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env, cwd=root)
