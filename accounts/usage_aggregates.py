@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from django.db import connection
 
 from accounts.models import ModelFirstSeen, UsageAccountIp, UsageAccountModel, UsageAccountTemplate, UsageHour
+from accounts.row_sets import row_source
 from riskscore.features import reference
 from riskscore.features.prompt_category import CATEGORIES
 
@@ -162,16 +163,15 @@ def _upsert(
     updates = [f"{c} = {table}.{c} + EXCLUDED.{c}" for c in added]
     # CASE rather than LEAST: SQLite has no LEAST, and its MIN() of two values is not PostgreSQL's.
     updates += [f"{c} = CASE WHEN EXCLUDED.{c} < {table}.{c} THEN EXCLUDED.{c} ELSE {table}.{c} END" for c in earliest]
-    row_sql = "(" + ", ".join(["%s"] * len(columns)) + ")"
     adapt = [_adapter(model, column) for column in columns]
     pending = [[fn(value) for fn, value in zip(adapt, row, strict=True)] for row in rows]
     with connection.cursor() as cursor:
         for start in range(0, len(pending), batch):
-            chunk = pending[start : start + batch]
+            source, params = row_source(model, columns, pending[start : start + batch])
             cursor.execute(
-                f"INSERT INTO {table} ({', '.join(columns)}) VALUES {', '.join([row_sql] * len(chunk))} "
+                f"INSERT INTO {table} ({', '.join(columns)}) {source} "
                 f"ON CONFLICT ({', '.join(conflict)}) DO UPDATE SET {', '.join(updates)}",
-                [value for row in chunk for value in row],
+                params,
             )
 
 
