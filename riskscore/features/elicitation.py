@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 
-from riskscore.features.prompt_text import Normalised, Rule, matches, rule
+from riskscore.features.prompt_text import Normalised, RuleScanner, rule
 
 # A logistic over hand-set weights (log-odds) of phrase features. There is no labelled traffic to fit on, and a
 # classifier fitted to our simulator would learn its phrasings; hand-set weights are auditable, each one an argument.
@@ -47,25 +47,24 @@ _COT_BIAS = -4.0
 COT_RULES = (
     # The reasoning itself as the product, not a worked answer.
     rule("trace_request", 2.0, r" (?:write|writes|writing) (?:out|down) (?:\w+ ){0,5}" + _TRACE + " ",
-          _TRACE_WORDS, "write writes writing", "out down", reach=(90, 30)),
+          _TRACE_WORDS, "write writes writing", "out down"),
     rule("trace_request", 2.0,
           r" (?:show|reveal|expose|output|print|dump|produce|provide|include|share|spell out|lay out|transcribe|"
           r"reproduce|recreate|verbali[sz]e|externali[sz]e|document|emit|return|give|write) (?:\w+ ){0,5}" + _TRACE
           + " ",
           _TRACE_WORDS, "show reveal expose output print dump produce provide include share spell lay transcribe "
-          "reproduce recreate verbalize verbalise externalize externalise document emit return give write",
-          reach=(90, 30)),
+          "reproduce recreate verbalize verbalise externalize externalise document emit return give write"),
     rule("trace_request", 2.0,
           " " + _REASONING + r" (?:must|should|has to|have to|needs? to) be (?:\w+ ){0,2}(?:spelled out|written out|"
           r"shown|visible|explicit) ",
-          _REASONING_WORDS, "spelled written shown visible explicit", reach=(20, 90)),
+          _REASONING_WORDS, "spelled written shown visible explicit"),
     rule("hidden_reasoning", 3.0,
           r" (?:hidden|internal|private|inner|secret|raw|latent|unfiltered|unedited|behind the scenes|concealed) "
           r"(?:\w+ ){0,2}(?:reasoning|thoughts|thinking|thought process|chains? of thought|monologue|scratch ?pad|"
           r"deliberations?|reasoning traces?|rationale|cognition) ",
           "hidden internal private inner secret raw latent unfiltered unedited behind concealed",
           "reasoning thoughts thinking thought monologue scratchpad scratch deliberation deliberations rationale "
-          "cognition", reach=(20, 70)),
+          "cognition"),
     rule("scratchpad", 2.0, r" (?:scratch ?pad|scratch work|thinking tokens|reasoning tokens|think tags) ",
           "scratchpad scratch tokens tags"),
     rule("full_trace", 2.5,
@@ -73,9 +72,9 @@ COT_RULES = (
           r"(?:chains? of (?:thought|reasoning)|thought process|thinking process|reasoning (?:process|traces?)|"
           r"reasoning|monologue|derivation|thinking) ",
           "chain chains thought reasoning thinking monologue derivation",
-          "complete full entire whole exhaustive verbatim unabridged every all underlying raw", reach=(50, 40)),
+          "complete full entire whole exhaustive verbatim unabridged every all underlying raw"),
     rule("full_trace", 2.5, " " + _REASONING + r" (?:\w+ ){0,3}(?:fully|completely|exhaustively|in full) ",
-          "fully completely exhaustively full", _REASONING_WORDS, reach=(80, 10)),
+          "fully completely exhaustively full", _REASONING_WORDS),
     rule("full_trace", 2.5, r" (?:think|thinking|reason|reasoning|thoughts?) (?:\w+ ){0,4}(?:exhaustively|as long "
           r"as you need|at (?:great )?length) ", "exhaustively need length", "think thinking reason reasoning thought "
           "thoughts"),
@@ -94,7 +93,7 @@ COT_RULES = (
           r"(?:led|leads|lead|produced|produces|generated|resulted in|went into|arrived at|arrives at|arrive at|"
           r"behind) (?:\w+ ){0,3}" + _OUTPUT + " ",
           "led leads lead produced produces generated resulted went arrived arrives arrive behind", _OUTPUT_WORDS,
-          "reasoning thought thinking chain chains steps rationale logic", reach=(50, 60)),
+          "reasoning thought thinking chain chains steps rationale logic"),
     rule("mind_transcript", 2.5,
           r" (?:transcript|record|log|narration|recording) of (?:your|the model s|its) (?:\w+ ){0,2}(?:mind|"
           r"thoughts?|thinking|reasoning|cognition|deliberations?) ",
@@ -109,11 +108,10 @@ COT_RULES = (
           r" (?:do not|don t|never|without) (?:skip|skipping|omit|omitting|leave out|leaving out|summari[sz]e|"
           r"abbreviate|condense|shorten)(?: \w+){0,3} (?:steps?|reasoning|thoughts|thinking) ",
           "skip skipping omit omitting leave leaving summarize summarise abbreviate condense shorten",
-          "step steps reasoning thoughts thinking", reach=(30, 60)),
+          "step steps reasoning thoughts thinking"),
     rule("no_skipping", 1.5, r" (?:every|each) (?:single |intermediate )(?:step|decision|thought) ",
-          "single intermediate", "step decision thought", reach=(20, 25)),
-    rule("no_skipping", 1.5, r" intermediate (?:steps|reasoning|thoughts|calculations|decisions) ", "intermediate",
-          reach=(0, 0)),
+          "single intermediate", "step decision thought"),
+    rule("no_skipping", 1.5, r" intermediate (?:steps|reasoning|thoughts|calculations|decisions) ", "intermediate"),
     rule("self_corrections", 2.0,
           r" (?:false starts?|dead ends?|self corrections?|backtrack|backtracking|second guess(?:es|ing)?|"
           r"abandoned (?:approaches|attempts|ideas)|hesitations?|twists? and turns?|wrong turns?) ",
@@ -122,7 +120,7 @@ COT_RULES = (
     rule("self_corrections", 2.0,
           r" (?:ideas? you|what you) (?:consider|considered|reject|rejected|discard|discarded) ",
           "discard discarded reject rejected consider considered", "you"),
-    rule("self_corrections", 2.0, r" double checking ", "double", reach=(0, 0)),
+    rule("self_corrections", 2.0, r" double checking ", "double"),
     rule("reasoning_field", 2.0,
           r" (?:thought|thoughts|reasoning|rationale|thinking|chain of thought) (?:field|key|block|section|tags?|"
           r"property|entry|column) ",
@@ -132,7 +130,7 @@ COT_RULES = (
           r" (?:every|each) (?:\w+ ){0,3}" + _ACTION + r" (?:\w+ ){0,6}" + _JUSTIFICATION + r" | (?:tool calls?|"
           r"actions?|commands?) (?:\w+ ){0,8}(?:every|each) (?:\w+ ){0,3}" + _JUSTIFICATION + " | " + _JUSTIFICATION
           + r" (?:\w+ ){0,4}(?:every|each) (?:\w+ ){0,2}" + _ACTION + " ",
-          _ACTION_WORDS, "every each", _JUSTIFICATION_WORDS, reach=(160, 160)),
+          _ACTION_WORDS, "every each", _JUSTIFICATION_WORDS),
     rule("reasoning_per_action", 2.0,
           r" (?:every|each) (?:\w+ ){0,2}(?:tool calls?|calls?|actions?|commands?|steps?) (?:\w+ ){0,5}why ",
           "why", _ACTION_WORDS, "every each"),
@@ -181,7 +179,7 @@ COT_RULES = (
           r" (?:scale|score|scores|rate|rating|grade|mark|marks|points) (?:\w+ ){0,6}(?:(?:from |in |between )?[01] "
           r"(?:to |and )?(?:1|5|7|10|100)|out of (?:5|10|20|100)) ",
           "1 5 7 10 20 100", "scale score scores rate rating grade mark marks points"),
-    rule("score_scale", 1.0, r" likert ", "likert", reach=(0, 0)),
+    rule("score_scale", 1.0, r" likert ", "likert"),
     rule("pairwise", 3.5,
           r" which (?:of )?(?:these |the |those )?(?:two |2 |following |both )(?:ai |model |assistant s |assistant )?"
           r"(?:responses|completions|answers|outputs|replies|generations|candidates) (?:\w+ ){0,3}(?:better|best|"
@@ -189,12 +187,12 @@ COT_RULES = (
           r"assistant) (?:\w+ ){0,5}(?:prefer|better|best) ",
           "better best preferred superior helpful quality prefer", "which",
           "responses completions answers outputs replies generations candidates response completion reply output "
-          "answer assistant", reach=(130, 10)),
+          "answer assistant"),
     rule("pairwise", 3.5, r" (?:first|second|former|latter) (?:\w+ ){0,2}is better ",
           "better", "first second former latter"),
     rule("a_versus_b", 1.5, r" (?:response|completion|output|answer|assistant|model|reply) (?:a|1) (?:\w+ )"
           r"{0,300}?(?:response|completion|output|answer|assistant|model|reply) (?:b|2) ",
-          "b 2", "response completion output answer assistant model reply", reach=(3000, 10)),
+          "b 2", "response completion output answer assistant model reply"),
     rule("preference_label", 1.5,
           r" (?:output|give|return|state) (?:a |your )?preference | preference (?:label|judge?ment|score) | "
           r"preferred (?:response|completion|answer|output) | (?:chosen|rejected) (?:response|completion) | "
@@ -249,7 +247,7 @@ COT_RULES = (
           r" (?:align|aligns|aligned|match|matches|conform|conforms) (?:\w+ ){0,3}(?:state media|official|government|"
           r"party) (?:\w+ ){0,2}(?:framing|narrative|line|stance|position|view|account) ",
           "framing narrative line stance position view account", "align aligns aligned match matches conform conforms",
-          "media official government party", reach=(110, 10)),
+          "media official government party"),
     rule("censorship_intent", 2.5,
           r" (?:drop|remove|omit|avoid|delete|without) (?:\w+ ){0,3}(?:negative|critical|criticism|unflattering) "
           r"(?:\w+ ){0,4}(?:authorities|government|party|state|leadership|officials) ",
@@ -261,7 +259,7 @@ COT_RULES = (
     rule("censorship_intent", 2.5,
           r" (?:no|without|avoid|remove|drop|omit) (?:any )?(?:mention|references?)s? (?:of|to) (?:\w+ ){0,3}"
           r"(?:casualties|deaths|protests?|dissidents?|massacre|crackdown|killings|victims) ",
-          _VICTIM_WORDS, "mention mentions reference references", reach=(80, 10)),
+          _VICTIM_WORDS, "mention mentions reference references"),
     rule("censorship_intent", 2.5,
           r" (?:blocked|removed|flagged|deleted|taken down) by (?:the )?(?:censors?|reviewers|moderators|authorities) ",
           "blocked removed flagged deleted taken", "censor censors reviewers moderators authorities"),
@@ -276,7 +274,7 @@ COT_RULES = (
           "positively favourably favorably light negative critical",
           "government authorities party officials state too overly"),
     # Ordinary study and benchmark phrasing: a small nudge each way, never decisive alone.
-    rule("step_by_step", 0.5, r" step by step ", "step", reach=(0, 0)),
+    rule("step_by_step", 0.5, r" step by step ", "step"),
     rule("learning", -1.0,
           r" (?:i m|i am) (?:a |an )?(?:\w+ ){0,2}student | homework | my (?:\w+ )?(?:class|course|exam|quiz|test|"
           r"teacher|professor|textbook|students) | studying | help me understand | eli5 | explain like i m | "
@@ -296,33 +294,17 @@ _COT_INTERACTIONS = (
 )
 
 
-def _rules_by_anchor(rules: tuple[Rule, ...]) -> dict[str, int]:
-    """Which rules each anchor word wakes up, as bits: one set intersection instead of a check per rule."""
-    index: dict[str, int] = {}
-    for bit, each in enumerate(rules):
-        for word in each.anchors:
-            index[word] = index.get(word, 0) | 1 << bit
-    return index
-
-
-_RULES_BY_ANCHOR = _rules_by_anchor(COT_RULES)
-_ANCHOR_WORDS = frozenset(_RULES_BY_ANCHOR)
+_SCANNER = RuleScanner(COT_RULES)
 # Every word the rules look for: the only words of a prompt worth keeping in a set.
 ELICITATION_KEYWORDS = frozenset().union(*(r.anchors for r in COT_RULES), *(w for r in COT_RULES for w in r.also))
 
 
 def fired_features(normal: Normalised) -> frozenset[str]:
     """Names of the elicitation features the prompt shows."""
-    awake = 0
-    for word in normal.vocabulary & _ANCHOR_WORDS:
-        awake |= _RULES_BY_ANCHOR[word]
     fired: set[str] = set()
-    while awake:  # lowest bit first: rules in order, so that a rule's prerequisites are decided before it
-        candidate = COT_RULES[(awake & -awake).bit_length() - 1]
-        awake &= awake - 1
-        if candidate.name in fired or (candidate.requires and candidate.requires.isdisjoint(fired)):
-            continue
-        if matches(candidate, normal):
+    for index in _SCANNER.matching(normal):  # in rule order, so that a rule's prerequisites are decided before it
+        candidate = COT_RULES[index]
+        if not candidate.requires or not candidate.requires.isdisjoint(fired):
             fired.add(candidate.name)
     return frozenset(fired)
 

@@ -4,7 +4,7 @@ rewriting, general): keyword and phrase votes, plus the elicitation features tha
 
 from __future__ import annotations
 
-from riskscore.features.prompt_text import Normalised, matches, rule
+from riskscore.features.prompt_text import Normalised, RuleScanner, rule
 
 CATEGORIES = (
     "coding",
@@ -85,9 +85,11 @@ _CATEGORY_PHRASES = (
     ("reasoning", rule("how_many", 1.5, r" how (?:many|much|long) ", "many much long", "how")),
     ("rewriting", rule("make_it_sound", 2.0, r" make (?:this|it|my) (?:\w+ ){0,3}(?:sound|read|more|less) ",
                         "sound read more less", "make")),
-    ("reasoning", rule("step_by_step", 1.0, r" step by step ", "step", reach=(0, 0))),
+    ("reasoning", rule("step_by_step", 1.0, r" step by step ", "step")),
 )  # fmt: skip
 
+
+_PHRASE_SCANNER = RuleScanner([phrase for _, phrase in _CATEGORY_PHRASES])
 
 # Elicitation features are votes too: asking for a reasoning trace is reasoning work, whatever the payload.
 _FEATURE_VOTES = {
@@ -116,8 +118,8 @@ def category_of(normal: Normalised, fired: frozenset[str]) -> str:
     for word in normal.vocabulary & _CATEGORY_WORDS:
         for category, weight in _CATEGORY_KEYWORDS[word]:
             scores[category] += weight
-    for category, phrase in _CATEGORY_PHRASES:
-        if (not phrase.anchors or not phrase.anchors.isdisjoint(normal.vocabulary)) and matches(phrase, normal):
-            scores[category] += phrase.weight
+    for index in _PHRASE_SCANNER.matching(normal):
+        category, phrase = _CATEGORY_PHRASES[index]
+        scores[category] += phrase.weight
     best = max(_CATEGORY_ORDER, key=scores.__getitem__)  # max keeps the first of equals: the tie-break order
     return best if scores[best] >= MIN_CATEGORY_SCORE else "general"
