@@ -98,7 +98,7 @@ def record_usage(events: Sequence[StoredEvent]) -> None:
             for (pk, hour), b in sorted(hours.items())
         ),
     )
-    infos = {ip: reference.ip_info(ip) for _, ip in ips}
+    networks = {ip: reference.ip_network(ip) for _, ip in ips}
     _upsert(
         UsageAccountIp,
         ["account_id", "ip", "prefix", "is_cloud", "first_seen", "requests"],
@@ -106,7 +106,7 @@ def record_usage(events: Sequence[StoredEvent]) -> None:
         added=["requests"],
         earliest=["first_seen"],
         rows=(
-            [pk, ip, infos[ip].prefix, infos[ip].is_cloud, seen.first_seen, seen.requests]
+            [pk, ip, *networks[ip], seen.first_seen, seen.requests]
             for (pk, ip), seen in sorted(ips.items())
         ),
     )
