@@ -134,7 +134,7 @@ _FINGERPRINT_PERSON = b"rs-prompt-tpl-v1"  # bump with any change to the skeleto
 
 def template_skeleton(prompt: str) -> str:
     """The prompt with payload-shaped spans masked, normalised: what `template_fingerprint` hashes."""
-    return skeleton_of(prompt, split_words(prompt))
+    return skeleton_of(prompt, " ".join(split_words(prompt)))
 
 
 def template_fingerprint(prompt: str) -> int:
@@ -142,14 +142,14 @@ def template_fingerprint(prompt: str) -> int:
     return skeleton_fingerprint(template_skeleton(prompt))
 
 
-def skeleton_of(prompt: str, tokens: list[str]) -> str:
-    """`tokens` are the prompt's own words: the skeleton when too few words are left once payloads are masked."""
+def skeleton_of(prompt: str, normal_form: str) -> str:
+    """`normal_form`: the prompt's own words, the skeleton when too few words are left once payloads are masked."""
     words = _words_without_digits(_mask_payloads(prompt))
     slots = words.count("payloadslot")
     # A form with several labelled payloads is a template even when its labels are most of what is left, unless the
     # labels are as generic as "Q:" and "A:".
     if len(words) - slots < MIN_SKELETON_WORDS and (slots < 2 or len(set(words)) - 1 < MIN_FORM_WORDS):
-        return " ".join(tokens)
+        return " ".join(normal_form.split())
     return _SLOT_RUN.sub("payloadslot", " ".join(words))
 
 

@@ -14,10 +14,13 @@ from dataclasses import dataclass
 import hyperscan
 
 # ---- normalisation ---------------------------------------------------------------------------------------------------
-# The rules read one normal form: lower-case words between single spaces, padded with a space at both ends, without
-# punctuation, so "Chain-of-Thought", "chain of\nthought" and "CHAIN OF THOUGHT!!" are the same three words.
+# The rules read one normal form: lower-case words between spaces, padded with a space at both ends, without
+# punctuation, so "Chain-of-Thought", "chain of\nthought" and "CHAIN OF THOUGHT!!" are the same three words. An ASCII
+# prompt is made one with a byte table, and no list of its words is ever built (that was a third of the analysis):
+# its words are counted with another byte table, and the rules allow runs of spaces where punctuation was.
 
 ASCII_WORDS = bytes((c + 32 if 65 <= c <= 90 else c) if chr(c).isalnum() else 32 for c in range(128)) + bytes(128)
+_WORD_OR_SPACE = bytes(32 if c == 32 else 97 for c in range(256))  # then a word starts at each " a"
 _INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"  # zero-width characters split no words
 _CJK_CHARS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
 # A run of letters and digits, or a run of Chinese, Japanese or Korean characters (scripts without spaces: a run is
@@ -32,38 +35,56 @@ _COMPATIBILITY_LETTER = re.compile(
 
 
 def split_words(text: str) -> list[str]:
-    if text.isascii():  # the common case: a byte table is ten times faster than the regular expression
+    """The words of `text` in the normal form's spelling."""
+    if text.isascii():
         return text.encode("ascii").translate(ASCII_WORDS).decode("ascii").split()
+    return _TOKEN.findall(_folded(text))
+
+
+def _folded(text: str) -> str:
     if _COMPATIBILITY_LETTER.search(text):
         text = unicodedata.normalize("NFKC", text)
     text = text.lower()
     for char in _INVISIBLE:  # str.translate reads a dict per character: ten times slower than this
         if char in text:
             text = text.replace(char, "")
-    return _TOKEN.findall(text)
-
-
-def count_words(text: str, tokens: list[str]) -> int:
-    if text.isascii():
-        return len(tokens)
-    runs = _CJK_RUN.findall(text)
-    return len(tokens) + sum(map(len, runs)) - len(runs)  # a run is one token but as many words as characters
+    return text
 
 
 @dataclass(frozen=True, slots=True)
 class Normalised:
-    tokens: list[str]
     length: int  # in words
     words: str  # the normal form
     vocabulary: frozenset[str]  # the words of the prompt that some rule or keyword looks for
     lowered: str  # the text lower-cased with its punctuation, for the rules that read markup
 
 
-def normalise(text: str, *, keywords: frozenset[str]) -> Normalised:
+def normalise(text: str, *, keywords: Keywords) -> Normalised:
     """The normal form of `text`, with the set of its words among `keywords` (the words some rule looks for)."""
-    tokens = split_words(text)
-    spaced = " " + " ".join(tokens) + " "
-    return Normalised(tokens, count_words(text, tokens), spaced, keywords.intersection(tokens), text.lower())
+    if text.isascii():
+        spaced = b" " + text.encode("ascii").translate(ASCII_WORDS) + b" "
+        length = spaced.translate(_WORD_OR_SPACE).count(b" a")
+        words = spaced.decode("ascii")
+    else:
+        tokens = _TOKEN.findall(_folded(text))
+        runs = _CJK_RUN.findall(text)
+        length = len(tokens) + sum(map(len, runs)) - len(runs)  # a run is one token but as many words as characters
+        words = " " + " ".join(tokens) + " "
+    return Normalised(length, words, keywords.found_in(words), text.lower())
+
+
+class Keywords:
+    """A set of words looked for in normal forms: one Hyperscan pass of literal " word " patterns."""
+
+    def __init__(self, words: frozenset[str]) -> None:
+        self._words = sorted(words)
+        self._database = _database({i: f" {word} " for i, word in enumerate(self._words)}, unicode_classes=False)
+        self._scratch = threading.local()
+
+    def found_in(self, normal_form: str) -> frozenset[str]:
+        found: set[int] = set()
+        _scan(self._database, normal_form, found, self._scratch)
+        return frozenset(map(self._words.__getitem__, found))
 
 
 # ---- phrase rules ----------------------------------------------------------------------------------------------------
@@ -98,9 +119,7 @@ class RuleScanner:
 
     def __init__(self, rules: Sequence[Rule]) -> None:
         self.rules = tuple(rules)
-        # In the normal form every character but the single spaces belongs to a word: there "\\w" is "[^ ]", which
-        # Hyperscan compiles to a far smaller automaton than Unicode's word characters.
-        words = {i: r.pattern.replace("\\w", "[^ ]") for i, r in enumerate(self.rules) if not r.raw}
+        words = {i: _on_normal_form(r.pattern) for i, r in enumerate(self.rules) if not r.raw}
         self._words = _database(words, unicode_classes=False)
         self._raw = _database({i: r.pattern for i, r in enumerate(self.rules) if r.raw}, unicode_classes=True)
         raw = [r for r in self.rules if r.raw]
@@ -111,9 +130,9 @@ class RuleScanner:
     def matching(self, normal: Normalised) -> list[int]:
         """Indices of the rules the prompt shows, in rule order."""
         found: set[int] = set()
-        self._scan(self._words, normal.words, found)
+        _scan(self._words, normal.words, found, self._scratch)
         if self._raw is not None and (self._raw_always or not self._raw_triggers.isdisjoint(normal.vocabulary)):
-            self._scan(self._raw, normal.lowered, found)
+            _scan(self._raw, normal.lowered, found, self._scratch)
         vocabulary = normal.vocabulary
         return [
             i
@@ -122,15 +141,24 @@ class RuleScanner:
             and all(not needed.isdisjoint(vocabulary) for needed in self.rules[i].also)
         ]
 
-    def _scan(self, database, text: str, found: set[int]) -> None:
-        if database is None:
-            return
-        scratch = getattr(self._scratch, str(id(database)), None)
-        if scratch is None:
-            scratch = hyperscan.Scratch(database)
-            setattr(self._scratch, str(id(database)), scratch)
-        # Lone surrogates (which JSON can carry) are not UTF-8: they match nothing anyway.
-        database.scan(text.encode("utf-8", "replace"), _collect, context=found, scratch=scratch)
+
+def _on_normal_form(pattern: str) -> str:
+    """A rule's pattern as it runs on the normal form, where words are separated by one space or more."""
+    # Every character but the spaces belongs to a word: there \\w is [^ ], which Hyperscan compiles to a far
+    # smaller automaton than Unicode's word characters.
+    return pattern.replace(" ?", " *").replace(" ", " +").replace(" +*", " *").replace("\\w", "[^ ]")
+
+
+def _scan(database, text: str, found: set[int], scratches: threading.local) -> None:
+    """Add to `found` the ids of the patterns of `database` that occur in `text` (with one scratch per thread)."""
+    if database is None:
+        return
+    scratch = getattr(scratches, str(id(database)), None)
+    if scratch is None:
+        scratch = hyperscan.Scratch(database)
+        setattr(scratches, str(id(database)), scratch)
+    # Lone surrogates (which JSON can carry) are not UTF-8: they match nothing anyway.
+    database.scan(text.encode("utf-8", "replace"), _collect, context=found, scratch=scratch)
 
 
 def _collect(rule_index: int, start: int, end: int, flags: int, found: set[int]) -> None:

@@ -11,12 +11,12 @@ from dataclasses import dataclass
 from riskscore.features.elicitation import ELICITATION_KEYWORDS, elicitation_score, fired_features
 from riskscore.features.prompt_category import CATEGORY_KEYWORDS, category_of
 from riskscore.features.prompt_templates import skeleton_fingerprint, skeleton_of
-from riskscore.features.prompt_text import normalise
+from riskscore.features.prompt_text import Keywords, normalise
 
 # Prompts may be 200,000 characters; the instructions sit at the head and tail, the middle is payload.
 HEAD_CHARS = 12_000
 TAIL_CHARS = 4_000
-_KEYWORDS = ELICITATION_KEYWORDS | CATEGORY_KEYWORDS
+_KEYWORDS = Keywords(ELICITATION_KEYWORDS | CATEGORY_KEYWORDS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +36,7 @@ def analyse_prompt(prompt: str) -> PromptAnalysis:
     return PromptAnalysis(
         cot_elicitation=elicitation_score(fired),
         category=category_of(normal, fired),
-        template_fingerprint=skeleton_fingerprint(skeleton_of(text, normal.tokens)),
+        template_fingerprint=skeleton_fingerprint(skeleton_of(text, normal.words)),
         # Past the analysed head and tail, words are counted at the head and tail's density: exact counting of
         # 200,000 characters of Chinese would cost a hundred times the rest of the analysis.
         length_words=round(normal.length * len(prompt) / len(text)) if truncated else normal.length,
