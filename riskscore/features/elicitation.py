@@ -273,6 +273,71 @@ COT_RULES = (
           r"overly) (?:negative|critical) (?:about|of|towards) ",
           "positively favourably favorably light negative critical",
           "government authorities party officials state too overly"),
+    # Concepts rather than phrasings (2026-11-23): the rules above catch the wordings they were tuned on and almost
+    # nothing else (recall 0.00 on held-out phrasings). Each names one idea of the list in general words, from
+    # a thesaurus rather than from any held-out prompt; two must agree to pass 0.5, as above.
+    rule("process_record", 2.0,
+         r" (?:narrate|narrates|narrating|narration|record|records|recording|log|logs|logging|transcribe|transcript|"
+         r"capture|recount|document|chronicle|diary|journal) (?:\w+ ){0,8}(?:thinking|thoughts?|reasoning|"
+         r"deliberations?|inferences?|workings|ideas?|mind|cognition|solving|problem solving) | (?:thinking|thoughts?|"
+         r"reasoning|deliberations?|inferences?|workings|ideas?|solving) (?:\w+ ){0,6}(?:narrated|recorded|logged|"
+         r"transcribed|captured|documented) ",
+         "narrate narrates narrating narration record records recording log logs logging transcribe transcript "
+         "capture recount document chronicle diary journal recorded logged transcribed captured documented",
+         "thinking thought thoughts reasoning deliberation deliberations inference inferences workings idea ideas "
+         "mind cognition solving"),
+    rule("unedited_process", 2.0,
+         r" (?:unedited|uncut|unpolished|unfiltered|uncensored|verbatim|untidy|messy|warts and all|(?:un)?abridged) |"
+         r" as (?:it|they) (?:happens?|happened|unfolds?|unfolded|occurs?|occurred|comes?|came) | in the order (?:it|"
+         r"they) (?:happens?|happened|occurs?|occurred|came) | (?:none|nothing|no step|no inference|no idea)s? "
+         r"(?:\w+ ){0,1}(?:omitted|skipped|left out|dropped|hidden) | as you (?:would )?(?:think|thought) (?:it|them) ",
+         "unedited uncut unpolished unfiltered uncensored verbatim untidy messy warts abridged unabridged happens "
+         "happened unfolds unfolded occurs occurred comes came omitted skipped left dropped hidden think thought"),
+    rule("teach_a_model", 2.0,
+         r" (?:teach|teaches|teaching|train|trains|training|supervise|supervising|bootstrap|bootstrapping|imitate|"
+         r"imitation) (?:\w+ ){0,4}(?:another|other|smaller|student|weaker|cheaper|own) (?:\w+ ){0,2}(?:system|"
+         r"systems|model|models|ai|assistant|network|agent|learner|llm)s? | (?:teach|teaches|teaching|train|trains|"
+         r"training|supervise|supervising) (?:\w+ ){0,4}(?:model|models|llm|llms|learner|learners) ",
+         "teach teaches teaching train trains training supervise supervising bootstrap bootstrapping imitate "
+         "imitation", "system systems model models ai assistant network agent learner llm"),
+    rule("verdict_on_reply", 2.0,
+         r" (?:which|whichever) (?:\w+ ){0,4}(?:wins|won|better|best|stronger|preferred|prefer) | (?:winner|verdict|"
+         r"thumbs|upvote|downvote|approve or reject|pass or fail|good or bad) | how (?:good|well|bad|strong|"
+         r"helpful|accurate) (?:\w+ ){0,3}(?:reply|response|answer|completion|message|draft|output|candidate|"
+         r"solution) ",
+         "which whichever winner verdict thumbs upvote downvote approve pass good well bad strong helpful "
+         "accurate", "reply replies response responses answer answers completion completions message draft drafts "
+         "output outputs candidate candidates solution"),
+    rule("number_for_quality", 1.5,
+         r" (?:integer|number|score|grade|rating|mark|points?|value|percentage) (?:\w+ ){0,3}(?:between|from) "
+         r"[0-9]+ (?:and|to) [0-9]+ | (?:a |one )?(?:number|score|integer|grade|rating) (?:\w+ ){0,4}(?:quality|"
+         r"accuracy|correctness|helpfulness|tone|harmlessness|factuality) ",
+         "integer number score grade rating mark point points value percentage",
+         "between from quality accuracy correctness helpfulness tone harmlessness factuality"),
+    rule("reason_per_action", 2.0,
+         r" (?:before|after|above|below|with|for) (?:each|every) (?:one|command|commands|call|calls|action|actions|"
+         r"step|steps|tool|edit|edits|invocation|move) | (?:each|every) (?:\w+ ){0,2}(?:command|call|action|step|"
+         r"edit|move) (?:\w+ ){0,4}(?:needs|requires|gets|has|with|must) (?:\w+ ){0,3}(?:rationale|reason|"
+         r"justification|explanation|why) | (?:propose|choose|pick|run) (?:\w+ ){0,3}(?:command|action|call) "
+         r"(?:\w+ ){0,3}(?:justify|explain|defend) ",
+         "before after above below with for each every propose choose pick run",
+         "command commands call calls action actions step steps tool edit edits invocation move"),
+    rule("trajectory_record", 1.5,
+         r" (?:trajectory|trajectories|trace|traces|transcript|record|log) (?:\w+ ){0,6}(?:command|commands|action|"
+         r"actions|tool|tools|calls?|intent|intents|observations?) | (?:intent|thought|reason|rationale) (?:\w+ ){0,2}"
+         r"(?:command|action|call) (?:\w+ ){0,2}(?:expected|result|observation|outcome) ",
+         "trajectory trajectories trace traces transcript record log intent thought reason rationale",
+         "command commands action actions tool tools call calls intent intents observation observations expected "
+         "result outcome"),
+    rule("please_authorities", 2.5,
+         r" (?:adjust|adapt|clean|cleaned|align|match|matches|conform|rewrite|revise|edit|localise|localize|sanitise|"
+         r"sanitize|tone down|soften|change|fix) (?:\w+ ){0,14}(?:regulators?|authorities|officials|government|state "
+         r"(?:media|outlets|press|television|tv|news)|official (?:media|outlets|line|position|stance|narrative)|"
+         r"censors?|party) | (?:regulators?|authorities|officials|censors?) (?:\w+ ){0,4}(?:would|will|could)? ?"
+         r"(?:have no problem|approve|accept|allow|not object|not mind) ",
+         "regulator regulators authorities officials government state official censor censors party",
+         "adjust adapt clean cleaned align match matches conform rewrite revise edit localise localize sanitise "
+         "sanitize tone soften change fix problem approve accept allow object mind"),
     # Ordinary study and benchmark phrasing: a small nudge each way, never decisive alone.
     rule("step_by_step", 0.5, r" step by step ", "step"),
     rule("learning", -1.0,
@@ -291,6 +356,7 @@ _COT_INTERACTIONS = (
     (frozenset({"sensitive_topic", "approved_target"}), 1.5),
     (frozenset({"censorship_intent", "rewrite_output"}), 1.5),
     (frozenset({"censorship_intent", "sensitive_topic"}), 1.5),
+    (frozenset({"please_authorities", "rewrite_output"}), 1.5),  # reworking a text for a censor's approval
 )
 
 
