@@ -192,7 +192,8 @@ COT_RULES = (
           "better", "first second former latter"),
     rule("a_versus_b", 1.5, r" (?:response|completion|output|answer|assistant|model|reply) (?:a|1) (?:\w+ )"
           r"{0,300}?(?:response|completion|output|answer|assistant|model|reply) (?:b|2) ",
-          "b 2", "response completion output answer assistant model reply"),
+          "b 2", "response completion output answer assistant model reply",
+          prefilter=r" (?:response|completion|output|answer|assistant|model|reply) (?:b|2) "),
     rule("preference_label", 1.5,
           r" (?:output|give|return|state) (?:a |your )?preference | preference (?:label|judge?ment|score) | "
           r"preferred (?:response|completion|answer|output) | (?:chosen|rejected) (?:response|completion) | "
