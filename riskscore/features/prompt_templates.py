@@ -26,13 +26,15 @@ _INSTRUCTION_LABELS = frozenset(
     {"system", "instructions", "note", "important", "rules", "guidelines", "requirements",
      "constraints", "format", "protocol", "role", "persona"}
 )  # fmt: skip
-_LAST_WORD = re.compile(r"(\w+)\W*$")
+# The label's last word, read backwards: a match at the start of the reversed label, where a search for
+# "(\w+)\W*$" tried every position of the label.
+_LAST_WORD_REVERSED = re.compile(r"\W*(\w+)")
 _SPACE = re.compile(r"\s")
 
 
 def _is_instruction_label(label: str) -> bool:
-    last = _LAST_WORD.search(label[-80:])
-    return last is not None and last.group(1).lower() in _INSTRUCTION_LABELS
+    last = _LAST_WORD_REVERSED.match(label[:-81:-1])  # the last 80 characters, reversed
+    return last is not None and last.group(1)[::-1].lower() in _INSTRUCTION_LABELS
 
 
 def _line_before(match: re.Match[str]) -> str:
