@@ -361,7 +361,7 @@ _COT_INTERACTIONS = (
 )
 
 
-_SCANNER = RuleScanner(COT_RULES)
+SCANNER = RuleScanner(COT_RULES)
 # Every word the rules look for: the only words of a prompt worth keeping in a set.
 ELICITATION_KEYWORDS = frozenset().union(*(r.anchors for r in COT_RULES), *(w for r in COT_RULES for w in r.also))
 
@@ -369,7 +369,7 @@ ELICITATION_KEYWORDS = frozenset().union(*(r.anchors for r in COT_RULES), *(w fo
 def fired_features(normal: Normalised) -> frozenset[str]:
     """Names of the elicitation features the prompt shows."""
     fired: set[str] = set()
-    for index in _SCANNER.matching(normal):  # in rule order, so that a rule's prerequisites are decided before it
+    for index in SCANNER.matching(normal):  # in rule order, so that a rule's prerequisites are decided before it
         candidate = COT_RULES[index]
         if not candidate.requires or not candidate.requires.isdisjoint(fired):
             fired.add(candidate.name)

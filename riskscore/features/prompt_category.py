@@ -89,7 +89,7 @@ _CATEGORY_PHRASES = (
 )  # fmt: skip
 
 
-_PHRASE_SCANNER = RuleScanner([phrase for _, phrase in _CATEGORY_PHRASES])
+PHRASE_SCANNER = RuleScanner([phrase for _, phrase in _CATEGORY_PHRASES])
 
 # Elicitation features are votes too: asking for a reasoning trace is reasoning work, whatever the payload.
 _FEATURE_VOTES = {
@@ -118,7 +118,7 @@ def category_of(normal: Normalised, fired: frozenset[str]) -> str:
     for word in normal.vocabulary & _CATEGORY_WORDS:
         for category, weight in _CATEGORY_KEYWORDS[word]:
             scores[category] += weight
-    for index in _PHRASE_SCANNER.matching(normal):
+    for index in PHRASE_SCANNER.matching(normal):
         category, phrase = _CATEGORY_PHRASES[index]
         scores[category] += phrase.weight
     best = max(_CATEGORY_ORDER, key=scores.__getitem__)  # max keeps the first of equals: the tie-break order

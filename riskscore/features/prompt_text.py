@@ -81,6 +81,10 @@ class Keywords:
         self._words = sorted(words)
         self._databases = _Databases(words=({i: f" {word} " for i, word in enumerate(self._words)}, 0))
 
+    def prepare(self) -> None:
+        """Compile now rather than on the first prompt."""
+        self._databases.compile_all()
+
     def found_in(self, normal_form: str) -> frozenset[str]:
         found: set[int] = set()
         self._databases.scan("words", normal_form, found)
@@ -149,6 +153,10 @@ class RuleScanner:
             ),
         )
 
+    def prepare(self) -> None:
+        """Compile now rather than on the first prompt."""
+        self._databases.compile_all()
+
     def matching(self, normal: Normalised) -> list[int]:
         """Indices of the rules the prompt shows, in rule order."""
         found: set[int] = set()
@@ -187,6 +195,10 @@ class _Databases:
             setattr(self._scratch, name, scratch)
         # Lone surrogates (which JSON can carry) are not UTF-8: they match nothing anyway.
         database.scan(text.encode("utf-8", "replace"), _collect, context=found, scratch=scratch)
+
+    def compile_all(self) -> None:
+        for name in self._sources:
+            self._compile(name)
 
     def _compile(self, name: str):
         with self._lock:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from riskscore.features import elicitation, prompt_category
 from riskscore.features.elicitation import ELICITATION_KEYWORDS, elicitation_score, fired_features
 from riskscore.features.prompt_category import CATEGORY_KEYWORDS, category_of
 from riskscore.features.prompt_templates import skeleton_fingerprint, skeleton_of
@@ -46,3 +47,10 @@ def analyse_prompt(prompt: str) -> PromptAnalysis:
 def cot_features(prompt: str) -> frozenset[str]:
     """Names of the elicitation features a prompt shows: for explanations and tests, never stored."""
     return fired_features(normalise(prompt, keywords=_KEYWORDS))
+
+
+def prepare() -> None:
+    """Compile the rules' Hyperscan databases now (~0.6 s), not during the first request that carries a prompt."""
+    _KEYWORDS.prepare()
+    elicitation.SCANNER.prepare()
+    prompt_category.PHRASE_SCANNER.prepare()
