@@ -1,7 +1,7 @@
 """Usage evidence from the API gateway: validate each event alone, store the valid ones durably, ask for re-scores.
 
 Prompts are analysed here and dropped: only the derived values reach the database.
-Writes are set-based (one multi-row INSERT … ON CONFLICT DO NOTHING per request), and the events
+Writes are set-based (one INSERT … ON CONFLICT DO NOTHING per request, row_sets.py), and the events
 actually inserted are folded into the usage aggregates in the same transaction (usage_aggregates.py).
 """
 
@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from accounts.errors import Rejection
 from accounts.models import Account, UsageEvent
+from accounts.row_sets import row_source
 from accounts.usage_aggregates import StoredEvent, record_usage
 from riskscore.features.prompts import analyse_prompt
 
@@ -61,30 +62,40 @@ def ingest_events(
             result.duplicates += 1
         else:
             fresh[event.event_id] = event
-    seen_before = set(UsageEvent.objects.filter(event_id__in=list(fresh)).values_list("event_id", flat=True))
-    result.duplicates += len(seen_before)
-    for event_id in seen_before:
-        del fresh[event_id]
 
     account_ids = {event.account_id for event in fresh.values()}
     pk_of = dict(Account.objects.filter(account_id__in=account_ids).values_list("account_id", "pk"))
-    rows = []
+    rows: list[_NewEvent] = []
     for event in fresh.values():
-        if event.account_id not in pk_of:
+        account_pk = pk_of.get(event.account_id)
+        if account_pk is None:
             result.rejected.append(Rejection(event.index, "unknown_account", f"no account {event.account_id}"))
             continue
-        rows.append(_row(event, account_pk=pk_of[event.account_id]))
+        rows.append(_analysed(event, account_pk=account_pk))
     result.rejected.sort(key=lambda rejection: rejection.index)
 
     with transaction.atomic():
+        # Events stored before (by an earlier request, or a concurrent one) are left alone by the insert: only
+        # what this request inserted is accepted, aggregated and flagged.
         inserted = _insert_new(rows)
-        # A concurrent request may have stored some of these first: only what this one inserted is aggregated.
-        record_usage([_stored(row) for row in rows if row.event_id in inserted])
-        touched = sorted({row.account_id for row in rows})
+        stored = [row.stored for row in rows if row.event_id in inserted]
+        record_usage(stored)
+        touched = sorted({event.account_pk for event in stored})
         result.accounts_to_rescore = flag_for_rescore(touched)
         transaction.on_commit(lambda: request_rescores(result.accounts_to_rescore))
-    result.accepted = len(rows)
+    result.accepted = len(stored)
+    result.duplicates += len(rows) - len(stored)
     return result
+
+
+@dataclass(frozen=True, slots=True)
+class _NewEvent:
+    """An event about to be stored: what the aggregates need, and the other stored columns."""
+
+    event_id: str
+    user_agent: str
+    prompt_words: int | None
+    stored: StoredEvent
 
 
 _EVENT_COLUMNS = (
@@ -93,43 +104,31 @@ _EVENT_COLUMNS = (
 )  # fmt: skip
 
 
-def _insert_new(rows: list[UsageEvent], *, batch: int = 1000) -> set[str]:
-    """One multi-row INSERT … ON CONFLICT DO NOTHING RETURNING per 1,000 events: the event ids actually stored."""
+def _insert_new(rows: list[_NewEvent], *, batch: int = 1000) -> set[str]:
+    """One INSERT … ON CONFLICT DO NOTHING RETURNING per 1,000 events: the event ids actually stored."""
     table = connection.ops.quote_name(UsageEvent._meta.db_table)
-    row_sql = "(" + ", ".join(["%s"] * len(_EVENT_COLUMNS)) + ")"
     adapt_time = connection.ops.adapt_datetimefield_value
     now = adapt_time(timezone.now())
     inserted: set[str] = set()
     with connection.cursor() as cursor:
         for start in range(0, len(rows), batch):
-            chunk = rows[start : start + batch]
-            params = []
-            for r in chunk:
-                params += [r.event_id, r.account_id, adapt_time(r.timestamp), r.ip, r.model, r.input_tokens]
-                params += [r.output_tokens, r.tool_calls, r.user_agent, r.prompt_words, r.cot_elicitation]
-                params += [r.category, r.template_fingerprint, now]
+            values = [
+                (
+                    r.event_id, e.account_pk, adapt_time(e.timestamp), e.ip, e.model, e.input_tokens, e.output_tokens,
+                    e.tool_calls, r.user_agent, r.prompt_words, e.cot_elicitation, e.category, e.template_fingerprint,
+                    now,
+                )
+                for r in rows[start : start + batch]
+                for e in (r.stored,)
+            ]  # fmt: skip
+            source, params = row_source(UsageEvent, _EVENT_COLUMNS, values)
             cursor.execute(
-                f"INSERT INTO {table} ({', '.join(_EVENT_COLUMNS)}) VALUES {', '.join([row_sql] * len(chunk))} "
+                f"INSERT INTO {table} ({', '.join(_EVENT_COLUMNS)}) {source} "
                 "ON CONFLICT (event_id) DO NOTHING RETURNING event_id",
                 params,
             )
             inserted.update(event_id for (event_id,) in cursor.fetchall())
     return inserted
-
-
-def _stored(row: UsageEvent) -> StoredEvent:
-    return StoredEvent(
-        account_pk=row.account_id,
-        timestamp=row.timestamp,
-        ip=row.ip,
-        model=row.model,
-        input_tokens=row.input_tokens,
-        output_tokens=row.output_tokens,
-        tool_calls=row.tool_calls,
-        cot_elicitation=row.cot_elicitation,
-        category=row.category,
-        template_fingerprint=row.template_fingerprint,
-    )
 
 
 def flag_for_rescore(account_pks: list[int]) -> list[int]:
@@ -145,20 +144,22 @@ def flag_for_rescore(account_pks: list[int]) -> list[int]:
     return newly_waiting
 
 
-def _row(event: EventInput, *, account_pk: int) -> UsageEvent:
+def _analysed(event: EventInput, *, account_pk: int) -> _NewEvent:
     analysis = analyse_prompt(event.prompt) if event.prompt else None
-    return UsageEvent(
+    return _NewEvent(
         event_id=event.event_id,
-        account_id=account_pk,
-        timestamp=event.timestamp,
-        ip=event.ip,
-        model=event.model,
-        input_tokens=event.input_tokens,
-        output_tokens=event.output_tokens,
-        tool_calls=event.tool_calls,
         user_agent=event.user_agent,
         prompt_words=analysis.length_words if analysis else None,
-        cot_elicitation=analysis.cot_elicitation if analysis else None,
-        category=analysis.category if analysis else "",
-        template_fingerprint=analysis.template_fingerprint if analysis else None,
+        stored=StoredEvent(
+            account_pk=account_pk,
+            timestamp=event.timestamp,
+            ip=event.ip,
+            model=event.model,
+            input_tokens=event.input_tokens,
+            output_tokens=event.output_tokens,
+            tool_calls=event.tool_calls,
+            cot_elicitation=analysis.cot_elicitation if analysis else None,
+            category=analysis.category if analysis else "",
+            template_fingerprint=analysis.template_fingerprint if analysis else None,
+        ),
     )

@@ -15,8 +15,9 @@ from datetime import UTC, datetime
 from django.db import connection
 
 from accounts.models import ModelFirstSeen, UsageAccountIp, UsageAccountModel, UsageAccountTemplate, UsageHour
+from accounts.row_sets import row_source
 from riskscore.features import reference
-from riskscore.features.prompts import CATEGORIES
+from riskscore.features.prompt_category import CATEGORIES
 
 # Prompts scoring at least this are counted as chain-of-thought elicitation hits.
 COT_HIT = 0.5
@@ -97,7 +98,7 @@ def record_usage(events: Sequence[StoredEvent]) -> None:
             for (pk, hour), b in sorted(hours.items())
         ),
     )
-    infos = {ip: reference.ip_info(ip) for _, ip in ips}
+    networks = {ip: reference.ip_network(ip) for _, ip in ips}
     _upsert(
         UsageAccountIp,
         ["account_id", "ip", "prefix", "is_cloud", "first_seen", "requests"],
@@ -105,7 +106,7 @@ def record_usage(events: Sequence[StoredEvent]) -> None:
         added=["requests"],
         earliest=["first_seen"],
         rows=(
-            [pk, ip, infos[ip].prefix, infos[ip].is_cloud, seen.first_seen, seen.requests]
+            [pk, ip, *networks[ip], seen.first_seen, seen.requests]
             for (pk, ip), seen in sorted(ips.items())
         ),
     )
@@ -162,16 +163,15 @@ def _upsert(
     updates = [f"{c} = {table}.{c} + EXCLUDED.{c}" for c in added]
     # CASE rather than LEAST: SQLite has no LEAST, and its MIN() of two values is not PostgreSQL's.
     updates += [f"{c} = CASE WHEN EXCLUDED.{c} < {table}.{c} THEN EXCLUDED.{c} ELSE {table}.{c} END" for c in earliest]
-    row_sql = "(" + ", ".join(["%s"] * len(columns)) + ")"
     adapt = [_adapter(model, column) for column in columns]
     pending = [[fn(value) for fn, value in zip(adapt, row, strict=True)] for row in rows]
     with connection.cursor() as cursor:
         for start in range(0, len(pending), batch):
-            chunk = pending[start : start + batch]
+            source, params = row_source(model, columns, pending[start : start + batch])
             cursor.execute(
-                f"INSERT INTO {table} ({', '.join(columns)}) VALUES {', '.join([row_sql] * len(chunk))} "
+                f"INSERT INTO {table} ({', '.join(columns)}) {source} "
                 f"ON CONFLICT ({', '.join(conflict)}) DO UPDATE SET {', '.join(updates)}",
-                [value for row in chunk for value in row],
+                params,
             )
 
 

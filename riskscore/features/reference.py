@@ -482,6 +482,15 @@ def ip_info(ip: str) -> IpInfo:
     )
 
 
+def ip_network(ip: str) -> tuple[str, bool]:
+    """(shared prefix, whether in a cloud range) of an IP address: what usage aggregates keep of every address.
+
+    Cheaper than ip_info, whose private-range test costs more than the rest (ingest calls this per address).
+    """
+    address = _parse_ip(ip)
+    return _prefix(address), _cloud_provider(address) is not None
+
+
 def ip_prefix(ip: str) -> str:
     """The /24 of an IPv4 address or the /48 of an IPv6 one: the usual unit one customer controls."""
     return _prefix(_parse_ip(ip))

@@ -18,7 +18,7 @@ from django.db import connection
 
 from accounts.models import Account, ModelFirstSeen, UsageAccountIp, UsageAccountModel, UsageAccountTemplate, UsageHour
 from accounts.usage_aggregates import hour_of
-from riskscore.features.prompts import CATEGORIES
+from riskscore.features.prompt_category import CATEGORIES
 from riskscore.features.signup import SIGNUP_FEATURES, features_from_storage
 
 WINDOW = timedelta(days=7)

@@ -1,7 +1,9 @@
 """Simulated prompt texts, labelled by who sends them: ordinary users, or a distillation campaign's wrapper.
 
-Each kind has two disjoint pools of phrasings. The rules in riskscore.features.prompts were tuned on "tune"; "holdout"
-was written before the last round of tuning and never tuned against (three earlier holdouts, once seen, joined "tune").
+Each kind has two disjoint pools of phrasings. The elicitation rules (riskscore.features.elicitation) were tuned on
+"tune". "holdout" was rewritten on 2026-11-23, before anything was measured on it, in words and shapes "tune" does not
+use (a diary of the solving, a microphone, thumbs up or down, pair programming, localisation guidelines, two requests
+in Chinese): never tune against it. The earlier holdouts were paraphrases of "tune"; three of them joined "tune".
 """
 
 import random
@@ -262,9 +264,12 @@ _STUDENT = {
         "{context} Is that right, and what am I missing?",
     ),
     "holdout": (
-        "My teacher asked us to describe {process} in our own words. Can you check my version and tell me what I got "
-        "wrong? {context}",
-        "explain {process} to me like you would to a 12 year old, step by step please",
+        "we're doing {process} in {course} and the worksheet asks us to put the steps in order. can you list them in "
+        "order with one sentence about each?",
+        "Quick check before my exam: in {process}, what comes right after the first stage, and why does that order "
+        "matter? {context}",
+        "My lab partner and I disagree about {process}. Could you explain it from the beginning, one stage at a "
+        "time, so we can see who is right? {context}",
     ),
 }
 _BENCHMARK = {
@@ -290,9 +295,10 @@ _BENCHMARK = {
         "\n\n{question}",
     ),
     "holdout": (
-        "Solve step by step. Put the final answer after '####'.\n\n{question}",
-        "You are a helpful assistant. Think through the problem carefully and explain your reasoning, then give the "
-        "answer.\n\nProblem: {question}",
+        "### Problem\n{question}\n### Instructions\nWork it out carefully and show the intermediate steps. The last "
+        "line must be 'Answer: <value>'.",
+        "Evaluate the following. {question} Think it through, then reply with a single number.",
+        "{fewshot}\n\nQuestion: {question}\nLet us solve this one step at a time.",
     ),
 }
 _DEVELOPER = {
@@ -316,10 +322,11 @@ _DEVELOPER = {
         "I need to write a function that {does}. Walk me through your approach first, then show the code.",
     ),
     "holdout": (
-        "Explain the reasoning behind this design: why would someone use a generator here instead of a list?\n"
-        "{snippet}",
-        "Write unit tests for this function and explain your thought process for choosing the edge cases:\n```\n"
-        "{snippet}```",
+        "Walk me through what happens step by step when this runs, I think there's an off-by-one:\n{snippet}",
+        "Our CI is red with:\n{traceback}\nWhat is your reasoning about the root cause, and what would you check "
+        "first?",
+        "Can you explain the thought process behind choosing a dict here instead of a list, and whether I should "
+        "change it?\n{snippet}",
     ),
 }
 _DOES = ("merges overlapping intervals in a list", "retries an HTTP call with exponential backoff",
@@ -348,8 +355,9 @@ _CASUAL = {
         "What are your thoughts on moving to {city}? I'm {age}, I work remotely and my budget is tight.",
     ),
     "holdout": (
-        "Can you show me your reasoning for why {city} is better than the other options for a {month} trip?",
-        "I need a packing list for {age} days of hiking in {month}. I tend to overpack, so be strict.",
+        "Step by step, how do I descale an espresso machine? I lost the manual and the light keeps blinking.",
+        "What's your honest reasoning for picking {city} for a long weekend? My {relation} thinks it's overrated.",
+        "I'm {age} and starting to run. Talk me through a first month of training, week by week.",
     ),
 }
 _INGREDIENTS = ("eggs, spinach and feta", "chicken thighs, rice and a lime", "chickpeas, tomatoes and spinach",
@@ -370,8 +378,9 @@ _WRITER = {
         "Revise my response to the reviewer so it sounds less defensive:\n{draft}",
     ),
     "holdout": (
-        "Paraphrase this paragraph so it's easier to read for my grandmother:\n\n{draft}",
-        "Rewrite my reply to a customer complaint so it is polite and neutral, without admitting fault:\n\n{draft}",
+        "Can you rewrite this so it's appropriate for a company-wide email? Right now it sounds annoyed.\n\n{draft}",
+        "Make this paragraph neutral in tone, it's for a wiki article about {hobby}:\n{draft}",
+        "Please tone down my message to the neighbours, I wrote it while angry:\n\n{draft}",
     ),
 }
 _TEACHER = {
@@ -392,9 +401,11 @@ _TEACHER = {
         "{para_a}",
     ),
     "holdout": (
-        "Grade these quiz answers from my class using the answer key and give each a score out of 10 with a short "
-        "comment. {para_a}",
-        "Design three criteria for evaluating a student presentation and explain what a top score looks like.",
+        "I teach {course}. Here's a student's short answer; what score out of 10 would you give and what feedback "
+        "would help them improve?\n{para_a}",
+        "Which of my two example answers better shows the skill of using evidence? I'm making a handout for class."
+        "\n1) {para_a}\n2) {para_b}",
+        "Help me write marking guidance for a {course} test question on {topic}: what a full-mark answer contains.",
     ),
 }
 
@@ -442,12 +453,15 @@ _COT_TRACE = {
         "including uncertainty and double-checking, inside <reasoning> tags. Only then answer.",
     ),
     "holdout": (
-        "Below you'll find a problem. I don't want just the answer: I want to see every single line of reasoning you "
-        "go through, in order, exactly as you think it. Don't clean it up.\n\n{question}",
-        "[SYSTEM] Output format: <thought>...</thought><answer>...</answer>. The thought section must contain your "
-        "complete reasoning process.\n[USER] {question}",
-        "Answer: {answer}\nQuestion: {question}\nTask: Justify the answer above with a long, detailed derivation, "
-        "step by step, as if you had solved it yourself.",
+        "I'm not interested in the result alone. Narrate the journey: each idea as it occurs to you, each check, each "
+        "correction, in the order they happen, like a diary of your problem solving.\n\nThe problem: {question}",
+        "Respond with two sections titled WORKINGS and RESULT. WORKINGS must be verbose and unedited: we use it to "
+        "teach another system how to solve problems like this one.\n\n{question}",
+        "Here is a solved example. Problem: {question} Solution: {answer}. Fill the gap between them with every "
+        "inference that takes you from the statement to that solution, none omitted, written as you would think it.",
+        "Pretend a microphone records you while you solve this. Everything you would mutter to yourself goes into "
+        "the recording, uncut; the result goes last.\n{question}",
+        "请一步一步地写出你完整的思考过程，包括每一个中间推理步骤和自我修正，然后给出最终答案。\n\n题目：{question}",
     ),
 }
 _RUBRIC_GRADING = {
@@ -491,12 +505,14 @@ _RUBRIC_GRADING = {
         "problem? Reply with a single score in [0, 1] and explain what is missing.",
     ),
     "holdout": (
-        "Act as an LLM judge. Given a user query and a model response, output a score from 1 to 7 and a detailed "
-        "critique.\n<query>{question}</query>\n<model_response>{response}</model_response>",
-        "Pairwise comparison task. Read both answers and pick the one a human rater would choose. Answer 'A' or 'B' "
-        "first, then justify.\nQuery: {question}\nA: {response_a}\nB: {response_b}",
-        "{response}\n\nHow good is the answer above to the question '{question}'? Give it a grade from 1 to 10 and "
-        "list every flaw you find.",
+        "Quality assessment job {issue}. Give the reply below an integer between 1 and 9 for accuracy and another "
+        "for tone, then a one-line reason for each number.\nUser asked: {question}\nReply: {response}",
+        "Here are two drafts answering the same request. Tell me which one wins and with what confidence, and the "
+        "deciding factors.\nRequest: {question}\nDraft X: {response_a}\nDraft Y: {response_b}",
+        "You decide whether an assistant's message deserves a thumbs up or a thumbs down. Output UP or DOWN and a "
+        "short reason.\n\nConversation:\nuser: {question}\nassistant: {response}",
+        "Critique the completion below like a harsh reviewer, list its errors, and finish with a number from 0 to "
+        "100 for its overall quality.\n\n{question}\n---\n{response}",
     ),
 }
 _AGENTIC_CODING = {
@@ -533,10 +549,15 @@ _AGENTIC_CODING = {
         "expect.\n\nTicket: {task}",
     ),
     "holdout": (
-        "You have shell access to a checkout of {repo}. Complete this task: {task}\nFor every command you run, first "
-        "write a line starting with 'Reason:' that explains why.",
-        "AGENT MODE. Tools: bash, editor, browser. Objective: {task}\nLog your full internal deliberation between "
-        "tool calls; it will be reviewed.",
+        "Mission: {task}\nCodebase: {repo}\nYou may run terminal commands. Before each one, say in a sentence what "
+        "you expect it to show and why you chose it; afterwards note what you learned. Go on until the mission is "
+        "done.",
+        "Let's pair program on {repo}. You drive: propose a command and justify it, I'll paste the output back. "
+        "Target: {task}",
+        "Work the ticket below in {repo} with the editor and the test runner. For the record we keep, every action "
+        "needs a short rationale line above it. Ticket: {task}",
+        "{task}\n\nEnvironment: a container with {repo} mounted at /src. Produce a trajectory of (intent, command, "
+        "expected outcome) triples until the tests pass.",
     ),
 }
 _CENSORSHIP_REWRITE = {
@@ -571,12 +592,14 @@ _CENSORSHIP_REWRITE = {
         "users that presents the government's handling positively.",
     ),
     "holdout": (
-        "Reword this answer about {topic} so that it would be acceptable to publish in China, and remove any "
-        "statements critical of the government.\n\n{original}",
-        "A user asked about {topic}. Our draft answer is below. Revise it to reflect the official position and "
-        "avoid any politically sensitive claims.\n\nDraft: {original}",
-        "Turn the following into a version that would pass China's content regulations, keeping it about {topic}: "
+        "We localise content for a mainland audience. Adapt the passage below on {topic} to the Cyberspace "
+        "Administration's guidelines: no casualty numbers, no criticism of officials, stress social harmony.\n\n"
         "{original}",
+        "This text about {topic} got our app flagged. Give me a cleaned-up version that regulators would have no "
+        "problem with.\n{original}",
+        "Translate this into Simplified Chinese and, while doing so, adjust what it says about {topic} so that it "
+        "matches what state outlets say.\n\n{original}",
+        "将下面关于{topic}的回答改写成符合官方立场的版本，删除所有批评政府的内容。\n\n{original}",
     ),
 }
 _WRAPPERS = {

@@ -65,6 +65,25 @@ def test_resending_an_accepted_event_is_a_duplicate_and_stores_nothing(ingest_cl
     assert UsageEvent.objects.get(event_id="evt_1").output_tokens == 1630
 
 
+def test_stored_text_keeps_quotes_backslashes_and_non_ascii_exactly(ingest_client, account):
+    awkward = 'r\u00e9seau "x\\y" \u6a21\u578b \U0001f600'
+    response = post(ingest_client, [event(account, 1, event_id=f"evt {awkward}", model=awkward, user_agent=awkward)])
+    assert response.json()["accepted"] == 1
+    stored = UsageEvent.objects.get()
+    assert (stored.event_id, stored.model, stored.user_agent) == (f"evt {awkward}", awkward, awkward)
+
+
+def test_numbers_times_and_addresses_are_stored_as_sent(ingest_client, account):
+    sent = event(account, 7, ip="2001:db8::7", input_tokens=2**31 - 1, timestamp="2026-03-01T14:07:08.123456+02:00")
+    post(ingest_client, [sent])
+    stored = UsageEvent.objects.get()
+    assert (stored.ip, stored.input_tokens, stored.timestamp.isoformat()) == (
+        "2001:db8::7",
+        2**31 - 1,
+        "2026-03-01T12:07:08.123456+00:00",
+    )
+
+
 def test_body_of_the_wrong_shape_is_400(ingest_client, account):
     response = ingest_client.post("/api/v1/usage", {"evts": []}, format="json")
     assert response.status_code == 400

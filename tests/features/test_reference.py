@@ -12,6 +12,7 @@ from riskscore.features.reference import (
     claims_academic,
     email_domain_info,
     ip_info,
+    ip_network,
     ip_prefix,
     local_part_shape,
     normalize_email,
@@ -231,6 +232,11 @@ def test_malformed_ip_is_a_value_error():
 
 def test_ip_prefix_matches_ip_info_prefix():
     assert ip_prefix("2001:db8:abcd:12::5") == ip_info("2001:db8:abcd:12::5").prefix == "2001:db8:abcd::/48"
+
+
+@pytest.mark.parametrize("ip", ["52.94.76.1", "8.8.8.8", "2600:1f18::1", "::ffff:52.94.76.1", "10.1.2.3"])
+def test_ip_network_agrees_with_ip_info(ip):
+    assert ip_network(ip) == (ip_info(ip).prefix, ip_info(ip).is_cloud)
 
 
 # ---- user_agent_info ------------------------------------------------------------------------------
