@@ -137,7 +137,10 @@ class _Loop:
                 self.batch.append(payload)
         end = self.record.settings.end
         self.analysts.work(now=end)
-        self._detect(at=end)
+        while self.next_detection <= end:
+            self._detect(at=self.next_detection)
+        if self.next_detection - self.step < end:
+            self._detect(at=end)
 
     def _ship(self, *, now: datetime) -> None:
         self.sent += _post(self.gateway.client, "/api/v1/usage", {"events": self.batch})["accepted"]
