@@ -254,17 +254,17 @@ def _campaign_tokens(record: ReplayRecord, truth: dict, restricted_at: dict[str,
             counts["full"] += request.output_tokens
             restricted = restricted_at.get(request.account_id)
             counts["full_before_restricted"] += request.output_tokens * (restricted is None or request.at < restricted)
+    return {campaign: _token_shares(tokens[campaign], campaign) for campaign in _campaign_members(truth)}
+
+
+def _token_shares(counts: Counter, campaign: str) -> dict:
+    asked = max(1, counts["requested"])
     return {
-        campaign: {
-            "output_tokens_requested": counts["requested"],
-            "served_share": round(counts["served"] / max(1, counts["requested"]), 3),
-            "served_with_full_reasoning_share": round(counts["full"] / max(1, counts["requested"]), 3),
-            "full_reasoning_before_restricted_share": round(
-                counts["full_before_restricted"] / max(1, counts["requested"]), 3
-            ),
-            "held_out_style": campaign == HELD_OUT_CAMPAIGN,
-        }
-        for campaign, counts in sorted(tokens.items())
+        "output_tokens_requested": counts["requested"],
+        "served_share": round(counts["served"] / asked, 3),
+        "served_with_full_reasoning_share": round(counts["full"] / asked, 3),
+        "full_reasoning_before_restricted_share": round(counts["full_before_restricted"] / asked, 3),
+        "held_out_style": campaign == HELD_OUT_CAMPAIGN,
     }
 
 

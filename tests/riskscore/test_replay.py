@@ -15,6 +15,9 @@ from riskscore.replay.gateway import REFUSED_BLOCKED, SERVED, tier_at
 from riskscore.replay.report import build_report
 from riskscore.simulator.usage import HELD_OUT_CAMPAIGN
 
+# Marked so that the session sets the test database up; the replay itself commits outside the tests' transactions.
+pytestmark = pytest.mark.django_db
+
 SETTINGS = ReplaySettings(
     seed=4,
     accounts=400,
@@ -40,22 +43,16 @@ def replayed(django_db_setup, django_db_blocker):
         call_command("flush", interactive=False, verbosity=0)
 
 
-@pytest.fixture
-def reads(replayed, django_db_blocker):
-    with django_db_blocker.unblock():
-        yield replayed
-
-
-def test_the_report_counts_every_account_and_exactly_the_served_requests_as_stored_evidence(reads):
-    record, report = reads
+def test_the_report_counts_every_account_and_exactly_the_served_requests_as_stored_evidence(replayed):
+    record, report = replayed
     assert report["accounts"] == Account.objects.count() == SETTINGS.accounts
     assert report["usage_events_simulated"] == len(record.gateway.requests)
     assert report["usage_events_served"] == UsageEvent.objects.count()
     assert report["usage_events_served"] < report["usage_events_simulated"]  # some requests were refused
 
 
-def test_a_blocked_accounts_later_requests_are_refused_and_never_reach_ingest(reads):
-    record, _ = reads
+def test_a_blocked_accounts_later_requests_are_refused_and_never_reach_ingest(replayed):
+    record, _ = replayed
     refused = [r for r in record.gateway.requests if r.outcome == REFUSED_BLOCKED]
     assert refused
     for request in refused:
@@ -64,8 +61,8 @@ def test_a_blocked_accounts_later_requests_are_refused_and_never_reach_ingest(re
     assert not any((r.account_id, r.at) in stored for r in refused)
 
 
-def test_every_served_request_carries_the_tier_the_gateway_held_when_it_was_served(reads):
-    record, _ = reads
+def test_every_served_request_carries_the_tier_the_gateway_held_when_it_was_served(replayed):
+    record, _ = replayed
     served = [r for r in record.gateway.requests if r.outcome == SERVED]
     assert served
     for request in served[:: max(1, len(served) // 500)]:
@@ -73,8 +70,8 @@ def test_every_served_request_carries_the_tier_the_gateway_held_when_it_was_serv
         assert request.tier != "blocked"
 
 
-def test_tier_shares_of_each_population_and_age_sum_to_one(reads):
-    _, report = reads
+def test_tier_shares_of_each_population_and_age_sum_to_one(replayed):
+    _, report = replayed
     tiers = report["enforcement"]["tiers_by_account_age_days"]
     assert {"student", "researcher", "startup", "individual", "enterprise", HELD_OUT_CAMPAIGN} <= set(tiers)
     for ages in tiers.values():
@@ -83,16 +80,16 @@ def test_tier_shares_of_each_population_and_age_sum_to_one(reads):
             assert total == pytest.approx(1.0, abs=0.01)
 
 
-def test_analysts_make_campaigns_known_and_a_campaign_is_found_as_a_pure_cluster(reads):
-    _, report = reads
+def test_analysts_make_campaigns_known_and_a_campaign_is_found_as_a_pure_cluster(replayed):
+    _, report = replayed
     clusters = report["clusters"]
     assert clusters["campaigns_known_from"]
     assert any(c["clusters"] >= 1 and c["purity"] >= 0.8 and c["coverage"] > 0 for c in clusters["campaigns"].values())
     assert report["detection_runs"] == SETTINGS.days * 24 // SETTINGS.detect_every_hours
 
 
-def test_campaign_figures_agree_across_the_report(reads):
-    _, report = reads
+def test_campaign_figures_agree_across_the_report(replayed):
+    _, report = replayed
     campaigns = set(report["detection"]["campaigns"])
     assert campaigns == set(report["clusters"]["campaigns"]) == set(report["enforcement"]["campaign_output_tokens"])
     assert report["detection"]["campaigns"][HELD_OUT_CAMPAIGN]["held_out_style"]
