@@ -16,6 +16,7 @@ import numpy as np
 
 from accounts.models import Account, Decision, ScoreRecord, Trigger
 from clusters.evaluation import cluster_quality, new_wave_delays, summarise
+from clusters.models import ClusterMember
 from enforcement.models import Reasoning, Tier
 from riskscore.evaluation import LOW_FRICTION_PATHWAYS, recall_at_low_friction_fpr
 from riskscore.replay.driver import ReplayRecord
@@ -137,6 +138,7 @@ def _first_model_flags(accounts: dict) -> dict[str, datetime]:
 def _clusters(record: ReplayRecord, truth: dict, created: dict, restricted_at: dict) -> dict:
     quality = cluster_quality(truth)
     known = record.analysts.known_from
+    found_by = _found_by(truth)
 
     def new_waves(flagged_at: dict[str, datetime], held_out: bool) -> dict:
         chosen = {a: s for a, s in truth.items() if (s.group == HELD_OUT_CAMPAIGN) == held_out}
@@ -159,6 +161,7 @@ def _clusters(record: ReplayRecord, truth: dict, created: dict, restricted_at: d
                 "purity": round(c.purity, 3),
                 "coverage": round(c.coverage, 3),
                 "flagged_share": round(c.flagged, 3),
+                "accounts_by_search": dict(sorted(found_by[c.campaign_id].items())),
                 "held_out_style": c.campaign_id == HELD_OUT_CAMPAIGN,
             }
             for c in quality.campaigns
@@ -182,6 +185,18 @@ def _clusters(record: ReplayRecord, truth: dict, created: dict, restricted_at: d
             },
         },
     }
+
+
+def _found_by(truth: dict) -> dict[str, Counter]:
+    """Per campaign, its clustered accounts by the search that found their cluster: strong links (components)
+    or the camouflage-resistant dense-block search."""
+    found: dict[str, Counter] = defaultdict(Counter)
+    rows = ClusterMember.objects.values_list("account__account_id", "cluster__features__found_by")
+    for account_id, search in rows.iterator(chunk_size=5000):
+        signup = truth.get(account_id)
+        if signup is not None and signup.is_abusive:
+            found[signup.group or "campaign"][search or "unknown"] += 1
+    return found
 
 
 # ---- issue 7: tiers per population over time, and reasoning served to campaigns ----------------------------------

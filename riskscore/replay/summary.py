@@ -62,10 +62,10 @@ def _clusters(c: dict, out) -> None:
     out("\n## Clusters (issue 4)\n")
     _table(
         out,
-        ["campaign", "accounts", "clusters", "purity", "coverage", "in a flagged cluster"],
+        ["campaign", "accounts", "clusters", "purity", "coverage", "in a flagged cluster", "clustered by"],
         [
             [_style(name, row), row["accounts"], row["clusters"], row["purity"], row["coverage"],
-             _pct(row["flagged_share"])]
+             _pct(row["flagged_share"]), ", ".join(f"{k} {v}" for k, v in row["accounts_by_search"].items())]
             for name, row in c["campaigns"].items()
         ],
     )  # fmt: skip

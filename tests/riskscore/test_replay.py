@@ -85,6 +85,8 @@ def test_analysts_make_campaigns_known_and_a_campaign_is_found_as_a_pure_cluster
     clusters = report["clusters"]
     assert clusters["campaigns_known_from"]
     assert any(c["clusters"] >= 1 and c["purity"] >= 0.8 and c["coverage"] > 0 for c in clusters["campaigns"].values())
+    for campaign in clusters["campaigns"].values():
+        assert sum(campaign["accounts_by_search"].values()) >= round(campaign["coverage"] * campaign["accounts"])
     assert report["detection_runs"] == SETTINGS.days * 24 // SETTINGS.detect_every_hours
 
 
