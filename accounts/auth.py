@@ -67,6 +67,14 @@ def caller_for_key(raw_key: str) -> ApiCaller | None:
     return caller
 
 
+def caller_from_header(request) -> ApiCaller | None:
+    """The caller of a request's `Authorization: Bearer <key>`, or None (no, malformed or unknown key)."""
+    scheme, _, raw_key = request.META.get("HTTP_AUTHORIZATION", "").partition(" ")
+    if scheme.lower() != "bearer" or not raw_key.strip():
+        return None
+    return caller_for_key(raw_key.strip())
+
+
 class ApiKeyAuthentication(authentication.BaseAuthentication):
     def authenticate(self, request):
         header = request.META.get("HTTP_AUTHORIZATION", "")

@@ -81,6 +81,14 @@ def error_body(code: str, detail: str, fields: dict | None = None) -> dict:
     return body
 
 
+def json_error(status_code: int, code: str, detail: str, **headers) -> JsonResponse:
+    """The error body for plain Django views (the hot paths that skip DRF); header names use _ for -."""
+    response = JsonResponse(error_body(code, detail), status=status_code)
+    for name, value in headers.items():
+        response[name.replace("_", "-")] = value
+    return response
+
+
 def _flatten(errors) -> dict[str, list[str]]:
     if isinstance(errors, list):
         return {"non_field_errors": [str(e) for e in errors]}

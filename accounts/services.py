@@ -17,7 +17,7 @@ from accounts.audit import record_audit
 from accounts.errors import Conflict, NotFound
 from accounts.models import Account, AnalystDecision, ScoreRecord, Status, Trigger
 from accounts.signup_rows import insert_signup
-from enforcement.services import Cause, enforce_new_account, refresh_enforcement
+from enforcement.services import Cause, refresh_enforcement
 from intel.matching import FEATURE as PARTNER
 from intel.matching import flag_partner_match
 from riskscore import metrics, policy
@@ -75,10 +75,7 @@ def register_signup(*, signup: SignupInput, created_at_given: bool = True) -> Si
     )
     record = ScoreRecord(account=account, trigger=Trigger.SIGNUP, verification=outcome.verification, **current)
     # Repeats are rare: trying the insert first saves every new signup a lookup.
-    with transaction.atomic():
-        created = insert_signup(account=account, record=record, identifiers=evidence.identifiers, at=signup.created_at)
-        if created:
-            enforce_new_account(account=account)
+    created = insert_signup(account=account, record=record, identifiers=evidence.identifiers, at=signup.created_at)
     if not created:
         return _repeat(Account.objects.get(account_id=signup.account_id), signup, created_at_given)
     metrics.SIGNUPS_SCORED.labels(pathway=signup.pathway, decision=outcome.decision).inc()

@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 
 from accounts.api import utc
 from accounts.auth import caller_for_key, scope_required
-from accounts.errors import RETRY_AFTER_SECONDS, NotFound, error_body
+from accounts.errors import RETRY_AFTER_SECONDS, NotFound, json_error
 from accounts.pagination import page_size_from
 from enforcement import policy, selectors, services, tasks
 from enforcement.models import Enforcement, TierChange
@@ -62,13 +62,6 @@ class EnforcementDetailView(APIView):
         return Response(enforcement_body(row, valid_until=_valid_until()))
 
 
-def _json_error(status_code: int, code: str, detail: str, **headers) -> JsonResponse:
-    response = JsonResponse(error_body(code, detail), status=status_code)
-    for name, value in headers.items():
-        response[name.replace("_", "-")] = value
-    return response
-
-
 def enforcement_lookup(request, account_id: str):
     """GET /api/v1/enforcement/{id}: the gateway's hottest path, as a plain Django view.
 
@@ -77,22 +70,22 @@ def enforcement_lookup(request, account_id: str):
     scopes and error bodies as EnforcementDetailView (tests/enforcement cover both ways in).
     """
     if request.method != "GET":
-        return _json_error(405, "method_not_allowed", f'method "{request.method}" not allowed', Allow="GET")
+        return json_error(405, "method_not_allowed", f'method "{request.method}" not allowed', Allow="GET")
     scheme, _, raw_key = request.META.get("HTTP_AUTHORIZATION", "").partition(" ")
     if scheme.lower() != "bearer" or not raw_key.strip():
-        return _json_error(401, "not_authenticated", "use 'Authorization: Bearer <key>'", WWW_Authenticate=REALM)
+        return json_error(401, "not_authenticated", "use 'Authorization: Bearer <key>'", WWW_Authenticate=REALM)
     try:
         caller = caller_for_key(raw_key.strip())
         if caller is None:
-            return _json_error(401, "not_authenticated", "unknown or revoked API key", WWW_Authenticate=REALM)
+            return json_error(401, "not_authenticated", "unknown or revoked API key", WWW_Authenticate=REALM)
         if not caller.has_scope("read"):
-            return _json_error(403, "forbidden", "this key lacks the 'read' scope")
+            return json_error(403, "forbidden", "this key lacks the 'read' scope")
         row = selectors.get_enforcement(account_id=account_id)
     except NotFound as exc:
-        return _json_error(404, "not_found", exc.detail)
+        return json_error(404, "not_found", exc.detail)
     except (OperationalError, InterfaceError):
         detail = "the database is unavailable; try again shortly"
-        return _json_error(503, "unavailable", detail, Retry_After=RETRY_AFTER_SECONDS)
+        return json_error(503, "unavailable", detail, Retry_After=RETRY_AFTER_SECONDS)
     return JsonResponse(enforcement_body(row, valid_until=_valid_until()))
 
 

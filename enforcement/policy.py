@@ -213,8 +213,15 @@ def _tier(facts: AccountFacts, document: dict) -> tuple[str, str]:
     return Tier.STANDARD, "clean evidence"
 
 
+VERSION_PREFIX = "enf-"
+
+
 def version_name(version: int) -> str:
-    return f"enf-{version}"
+    return f"{VERSION_PREFIX}{version}"
+
+
+def version_number(name: str) -> int:
+    return int(name.removeprefix(VERSION_PREFIX))
 
 
 class _CurrentEnforcementPolicy:

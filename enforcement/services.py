@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -19,8 +20,6 @@ from enforcement import policy
 from enforcement.facts import gather_facts, new_account_facts
 from enforcement.models import Enforcement, EnforcementPolicy, TierChange
 
-# Key of the PostgreSQL advisory lock that serialises change-feed writes (any fixed bigint).
-FEED_LOCK_KEY = 0x656E666F72636531
 BATCH = 500
 NEWEST_SQL = (
     f"SELECT (SELECT MAX(version) FROM {EnforcementPolicy._meta.db_table}),"
@@ -54,7 +53,7 @@ def lock_feed() -> None:
     """
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [FEED_LOCK_KEY])
+            cursor.execute("SELECT enforcement_lock_feed()")  # enforcement/migrations/0002_*
 
 
 def refresh_enforcement(*, account_pks: Iterable[int], cause: str) -> RefreshResult:
@@ -74,12 +73,53 @@ def refresh_enforcement(*, account_pks: Iterable[int], cause: str) -> RefreshRes
 
 def enforce_new_account(*, account: Account) -> RefreshResult:
     """A just-registered account, from what is in hand: no cluster, decisions, usage or enforcement yet.
-    The signup hook's share of enforcement is then the feed lock and two inserts."""
+    (On PostgreSQL the signup's own statement writes this state instead: see first_enforcement.)"""
     with transaction.atomic(savepoint=False):
         lock_feed()
         version, document, top_seq = _policy_in_force()
         facts = {account.pk: new_account_facts(account)}
         return _apply(facts, current={}, version=version, document=document, top_seq=top_seq, cause=Cause.SIGNUP)
+
+
+@dataclass(frozen=True, slots=True)
+class FirstEnforcement:
+    """A new account's first state and its log entry, for a writer that assigns the feed position itself."""
+
+    row: Enforcement
+    change: TierChange
+    policy_version: int  # the version it was decided under; the writer checks it is still the newest
+
+
+def first_enforcement(*, account: Account) -> FirstEnforcement:
+    version, document = policy.current_enforcement_policy.get()
+    outcome = policy.decide_tier(new_account_facts(account), document)
+    now = timezone.now()
+    row = Enforcement(account_ref=account.account_id, seq=0, changed_at=now)
+    _set_state(row, outcome, version=version)
+    change = _tier_change(account.pk, None, outcome, version=version, cause=Cause.SIGNUP, at=now)
+    return FirstEnforcement(row=row, change=change, policy_version=policy.version_number(version))
+
+
+def _tier_change(
+    pk: int | None, row: Enforcement | None, outcome: policy.TierOutcome, *, version: str, cause: str, at: datetime
+) -> TierChange:
+    return TierChange(
+        account_id=pk,
+        from_tier=row.tier if row else "",
+        to_tier=outcome.tier,
+        from_reasoning=row.reasoning if row else "",
+        to_reasoning=outcome.reasoning,
+        policy_version=version,
+        cause=cause,
+        rule=outcome.rule[:200],
+        changed_at=at,
+    )
+
+
+def _set_state(row: Enforcement, outcome: policy.TierOutcome, *, version: str) -> None:
+    row.tier, row.reasoning, row.policy_version = outcome.tier, outcome.reasoning, version
+    for name, value in outcome.limits.items():
+        setattr(row, name, value)
 
 
 def _apply(
@@ -94,23 +134,9 @@ def _apply(
         if row is not None and _state(row) == outcome.state(version):
             continue
         if row is None or (row.tier, row.reasoning) != (outcome.tier, outcome.reasoning):
-            log.append(
-                TierChange(
-                    account_id=pk,
-                    from_tier=row.tier if row else "",
-                    to_tier=outcome.tier,
-                    from_reasoning=row.reasoning if row else "",
-                    to_reasoning=outcome.reasoning,
-                    policy_version=version,
-                    cause=cause,
-                    rule=outcome.rule[:200],
-                    changed_at=now,
-                )
-            )
+            log.append(_tier_change(pk, row, outcome, version=version, cause=cause, at=now))
         row = row or Enforcement(account_id=pk, account_ref=facts[pk].account_id)
-        row.tier, row.reasoning, row.policy_version = outcome.tier, outcome.reasoning, version
-        for name, value in outcome.limits.items():
-            setattr(row, name, value)
+        _set_state(row, outcome, version=version)
         row.seq, row.changed_at = next_seq, now
         next_seq += 1
         changed.append(row)

@@ -24,7 +24,9 @@ urlpatterns = [
     path("metrics", views.metrics_view, name="metrics"),
     api("schema", SpectacularAPIView.as_view(), "schema"),
     api("docs", SpectacularSwaggerView.as_view(url_name="schema"), "docs"),
-    api("signups", accounts_api.SignupView.as_view(), "signups"),
+    # Hot paths are served by a plain view (the first match); the DRF view after each documents it.
+    api("signups", accounts_api.signup_hook, "signups"),
+    api("signups", accounts_api.SignupView.as_view(), "signups-documented"),
     api("usage", accounts_api.UsageView.as_view(), "usage"),
     api("accounts", accounts_api.AccountListView.as_view(), "account-list"),
     api(rf"accounts/{ACCOUNT_ID}/scores", accounts_api.AccountScoresView.as_view(), "account-scores"),
@@ -42,7 +44,6 @@ urlpatterns = [
     api("rescore", engine_api.RescoreView.as_view(), "rescore"),
     api(r"jobs/(?P<job_id>[^/]+)", engine_api.JobDetailView.as_view(), "job-detail"),
     api("enforcement", enforcement_api.EnforcementFeedView.as_view(), "enforcement-feed"),
-    # The gateway's lookup is served by a plain view (the first match); the DRF view after it documents it.
     api(rf"enforcement/{ACCOUNT_ID}", enforcement_api.enforcement_lookup, "enforcement-lookup"),
     api(rf"enforcement/{ACCOUNT_ID}", enforcement_api.EnforcementDetailView.as_view(), "enforcement-detail"),
     api("enforcement-policy", enforcement_api.EnforcementPolicyView.as_view(), "enforcement-policy"),

@@ -24,3 +24,10 @@ ensure_bench_database() {
     createdb -h 127.0.0.1 -U postgres "$1"
   fi
 }
+
+# wrk, the HTTP load tool, from Debian's package when it is missing (the machine's user is root).
+ensure_wrk() {
+  command -v wrk >/dev/null && return
+  echo "== installing wrk (Debian package)"
+  apt-get update -qq && apt-get install -y -qq wrk >/dev/null
+}

@@ -14,7 +14,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh >/dev/null
-command -v wrk >/dev/null || { echo "wrk is needed (Debian package wrk: apt-get install wrk)" >&2; exit 1; }
 PY=.venv/bin/python
 PORT=${BENCH_PORT:-8023}
 BASE=http://127.0.0.1:$PORT
@@ -23,6 +22,7 @@ export BENCH_ACCOUNTS=${BENCH_ACCOUNTS:-20000}
 export DATABASE_URL=${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/riskscore_enforce_bench}
 export DB_CONN_MAX_AGE=600 DEBUG=False PYTHONUNBUFFERED=1 CELERY_BROKER_URL=${CELERY_BROKER_URL:-memory://}
 source scripts/bench_common.sh
+ensure_wrk
 ensure_bench_database riskscore_enforce_bench
 $PY manage.py migrate --noinput -v 0
 $PY manage.py install_baseline >/dev/null

@@ -25,6 +25,7 @@ BASE=http://127.0.0.1:$PORT
 export DATABASE_URL=${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/riskscore_bench}
 export DB_CONN_MAX_AGE=600 DEBUG=False PYTHONUNBUFFERED=1
 source scripts/bench_common.sh
+ensure_wrk
 
 # A wrk --latency percentile ("50%", "99%") in ms, whatever unit wrk printed it in.
 percentile_ms() {

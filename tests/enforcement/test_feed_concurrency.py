@@ -3,6 +3,7 @@ concurrent transactions on PostgreSQL (where id order is not commit order)."""
 
 from __future__ import annotations
 
+import copy
 import threading
 import time
 
@@ -84,3 +85,46 @@ def test_a_reader_polling_throughout_many_concurrent_writers_ends_with_every_cha
     changes, cursor = read_all(cursor)
     seen.update(changes)
     assert seen == {a.account_id: "blocked" for a in accounts}
+
+
+def test_a_signup_waits_for_the_feed_lock_and_its_entry_is_delivered_after_an_open_ban(baseline):
+    """The signup takes its feed position inside its own statement (enforcement_next_feed_position):
+    it must still queue behind a writer holding the feed lock, and never be skipped by a reader."""
+    banned = new_account()
+    _, cursor = read_all(None)
+    holding, release = threading.Event(), threading.Event()
+    signed_up: list[str] = []
+
+    def slow_ban():
+        with transaction.atomic():
+            record_decision(decision=DecisionInput(banned.account_id, "abusive", "ban", ""), actor="test")
+            holding.set()
+            release.wait(10)
+
+    first = in_thread(slow_ban)
+    assert holding.wait(10)
+    second = in_thread(lambda: signed_up.append(new_account().account_id))
+    time.sleep(0.5)
+    during, cursor = read_all(cursor)
+    assert signed_up == []  # the signup is waiting for the lock, not past it
+    release.set()
+    first.join(10)
+    second.join(10)
+    after, _ = read_all(cursor)
+    assert during == {}
+    assert after == {banned.account_id: "blocked", signed_up[0]: "probation"}
+
+
+def test_a_signup_decided_under_a_replaced_policy_is_written_under_the_newest(baseline):
+    from enforcement.models import Enforcement, EnforcementPolicy
+    from enforcement.policy import DEFAULT_ENFORCEMENT_POLICY, current_enforcement_policy, version_name
+
+    current_enforcement_policy.get()  # this process caches the policy in force...
+    newest = (EnforcementPolicy.objects.order_by("-version").values_list("version", flat=True).first() or 0) + 1
+    document = copy.deepcopy(DEFAULT_ENFORCEMENT_POLICY)
+    document["tiers"]["probation"]["requests_per_minute"] = 7
+    EnforcementPolicy.objects.create(version=newest, document=document, created_by="another process")  # ...stale now
+    account = new_account()
+    state = Enforcement.objects.get(account__account_id=account.account_id)
+    assert state.policy_version == version_name(newest)
+    assert (state.tier, state.requests_per_minute) == ("probation", 7)
