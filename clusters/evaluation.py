@@ -1,10 +1,8 @@
-"""How well detection finds the simulator's campaigns, replayed in event time as they would arrive live.
+"""How well detection finds the simulator's campaigns: the cluster figures of the replay (`manage.py replay`).
 
-`replay` registers the simulated signups step by step (through the signup service, as
-the API does), lets analysts label a share of accounts some hours after they sign up,
-runs detection after each step, and records when each account was first in a cluster
-of band high or critical. `camouflage_case` checks that an attack mixing ordinary
-traffic into its usage is still found.
+`cluster_quality` reads the clusters a replay left (purity, coverage, legitimate groups
+flagged), `new_wave_delays` times how fast new waves of known campaigns are flagged, and
+`camouflage_case` checks that an attack mixing ordinary traffic into its usage is still found.
 """
 
 from __future__ import annotations
@@ -12,17 +10,16 @@ from __future__ import annotations
 import random
 import statistics
 from collections import Counter, defaultdict
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from accounts.ingest import EventInput, ingest_events
-from accounts.models import Account, Label
+from accounts.models import Account
 from accounts.services import register_signup
 from clusters.models import Cluster, ClusterMember
 from clusters.services import detect_clusters
 from riskscore.simulation import signup_input
-from riskscore.simulator import simulate_signups
+from riskscore.simulator import SimulatedSignup
 from riskscore.simulator.prompts import BENIGN_KINDS, generate_prompts
 
 FLAGGED_BANDS = ("high", "critical")
@@ -40,90 +37,43 @@ class CampaignResult:
 
 
 @dataclass(slots=True)
-class ReplayReport:
-    accounts: int
-    steps: int
+class ClusterQuality:
     campaigns: list[CampaignResult]
     legitimate_groups: dict[str, tuple[int, int, int]]  # population -> (groups, clustered, flagged)
     legitimate_accounts_flagged: float
-    hours_to_flag_new_wave: list[float] = field(default_factory=list)
-    never_flagged_new_wave: int = 0
-    detection_seconds: list[float] = field(default_factory=list)
 
 
-def replay(
+@dataclass(slots=True)
+class NewWaveDelays:
+    """Accounts that signed up after analysts first labelled one of their campaign's accounts abusive."""
+
+    hours_to_flag: list[float]
+    never_flagged: int
+
+
+def new_wave_delays(
+    truth: dict[str, SimulatedSignup],
     *,
-    seed: int,
-    accounts: int,
-    days: int,
-    step_hours: float = 6.0,
-    label_delay_hours: float = 48.0,
-    label_share: float = 0.3,
-    start: datetime = datetime(2026, 1, 5, tzinfo=UTC),
-    progress: Callable[[str], object] = lambda _: None,
-) -> ReplayReport:
-    signups = simulate_signups(seed=seed, accounts=accounts, start=start, days=days)
-    rng = random.Random(f"{seed}:analysts")
-    reviewed = {s.payload["account_id"] for s in signups if rng.random() < label_share}
-    truth = {s.payload["account_id"]: s for s in signups}
-    pk_of: dict[str, int] = {}
-    created: dict[str, datetime] = {}
-    flagged_at: dict[str, datetime] = {}
-    known_from: dict[str, datetime] = {}  # campaign -> when analysts first labelled one of its accounts
-    pending_labels: list[tuple[datetime, str]] = []
-    report = ReplayReport(
-        accounts=len(signups), steps=0, campaigns=[], legitimate_groups={}, legitimate_accounts_flagged=0
-    )
-
-    step = timedelta(hours=step_hours)
-    cursor, index = start + step, 0
-    end = start + timedelta(days=days) + step
-    while cursor <= end:
-        while index < len(signups) and signup_input(signups[index].payload).created_at < cursor:
-            signup = signups[index]
-            account = register_signup(signup=signup_input(signup.payload)).account
-            pk_of[account.account_id], created[account.account_id] = account.pk, account.created_at
-            if account.account_id in reviewed:
-                pending_labels.append((account.created_at + timedelta(hours=label_delay_hours), account.account_id))
-            index += 1
-        due = [account_id for at, account_id in pending_labels if at < cursor]
-        pending_labels = [(at, account_id) for at, account_id in pending_labels if at >= cursor]
-        _label(due, truth)
-        for account_id in due:
-            if truth[account_id].is_abusive:
-                known_from.setdefault(truth[account_id].group, cursor)
-        result = detect_clusters()
-        report.detection_seconds.append(result.summary.get("seconds", 0.0))
-        flagged = ClusterMember.objects.filter(cluster__band__in=FLAGGED_BANDS).values_list(
-            "account__account_id", flat=True
-        )
-        for account_id in flagged:
-            flagged_at.setdefault(account_id, cursor)
-        report.steps += 1
-        if report.steps % 20 == 0:
-            progress(f"  {cursor:%Y-%m-%d %H:%M}: {index} signups, {result.clusters} clusters")
-        cursor += step
-
+    created: dict[str, datetime],
+    flagged_at: dict[str, datetime],
+    known_from: dict[str, datetime],
+) -> NewWaveDelays:
+    """Hours from signup to flag of each new-wave account of a known campaign (by account id)."""
+    delays = NewWaveDelays(hours_to_flag=[], never_flagged=0)
     for account_id, signup in truth.items():
         campaign = signup.group
         if not signup.is_abusive or campaign not in known_from or created[account_id] < known_from[campaign]:
             continue
         if account_id in flagged_at:
-            report.hours_to_flag_new_wave.append((flagged_at[account_id] - created[account_id]).total_seconds() / 3600)
+            delays.hours_to_flag.append((flagged_at[account_id] - created[account_id]).total_seconds() / 3600)
         else:
-            report.never_flagged_new_wave += 1
-    _final_quality(report, truth)
-    return report
+            delays.never_flagged += 1
+    return delays
 
 
-def _label(account_ids: list[str], truth: dict) -> None:
-    """Analysts' labels, as the decisions API stores them (label only, no action)."""
-    for label in (Label.ABUSIVE, Label.LEGITIMATE):
-        chosen = [a for a in account_ids if truth[a].is_abusive == (label == Label.ABUSIVE)]
-        Account.objects.filter(account_id__in=chosen).update(label=label, label_source="evaluation-analyst")
-
-
-def _final_quality(report: ReplayReport, truth: dict) -> None:
+def cluster_quality(truth: dict[str, SimulatedSignup]) -> ClusterQuality:
+    """Per campaign purity, coverage and flagged share, and legitimate groups flagged, from the clusters now."""
+    report = ClusterQuality(campaigns=[], legitimate_groups={}, legitimate_accounts_flagged=0.0)
     clusters = {c.pk: c for c in Cluster.objects.filter(dissolved_at__isnull=True)}
     members: dict[int, list[str]] = defaultdict(list)
     for cluster_pk, account_id in ClusterMember.objects.values_list("cluster_id", "account__account_id"):
@@ -164,6 +114,7 @@ def _final_quality(report: ReplayReport, truth: dict) -> None:
         report.legitimate_groups[population] = (len(groups), clustered, flagged)
     legitimate = [a for a, s in truth.items() if not s.is_abusive]
     report.legitimate_accounts_flagged = sum(1 for a in legitimate if a in flagged_accounts) / max(1, len(legitimate))
+    return report
 
 
 @dataclass(slots=True)
