@@ -19,8 +19,10 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.errors import NotFound
+from accounts.ingest import flag_for_rescore
 from accounts.models import Account
 from accounts.services import DecisionInput, record_decision
+from accounts.tasks import request_rescores
 from clusters.graph.detector import InProcessDetector
 from clusters.graph.model import DetectedGroup, EvidenceGraph, GraphDetector
 from clusters.links import ReadThrough, update_link_graph
@@ -64,6 +66,9 @@ def detect_clusters(*, detector: GraphDetector | None = None) -> DetectionResult
         changed, stats = store_clusters(graph, groups, now=timezone.now())
         # Members move together at the gateway, committed with the clusters that moved them.
         refresh_enforcement(account_pks=sorted(changed), cause=Cause.CLUSTER)
+        # Their cluster features changed: the account model re-scores them, coalesced with pending re-scores.
+        to_rescore = flag_for_rescore(sorted(changed))
+        transaction.on_commit(lambda: request_rescores(to_rescore))
         run = DetectionRun.objects.create(
             started_at=started,
             finished_at=timezone.now(),

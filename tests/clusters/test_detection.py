@@ -185,3 +185,20 @@ def test_a_detection_run_restricts_the_members_of_a_flagged_ring_that_signup_let
     assert set(moved.values_list("tier", flat=True)) == {"restricted"}
     by_cluster = TierChange.objects.filter(account__in=let_through, cause="cluster", to_tier="restricted")
     assert by_cluster.count() == len(let_through)
+
+
+def test_accounts_a_run_moves_are_flagged_for_a_re_score_sent_when_the_run_commits(
+    baseline, monkeypatch, django_capture_on_commit_callbacks
+):
+    sent: list[list[int]] = []
+    monkeypatch.setattr("clusters.services.request_rescores", sent.append)
+    ring = card_ring(3)
+    loner = register_signup(signup=signup_input(email="alone@proton.me", ip="192.0.2.77", phone="")).account
+    with django_capture_on_commit_callbacks(execute=True):
+        detect_clusters()
+    flagged = set(Account.objects.filter(rescore_requested_at__isnull=False).values_list("pk", flat=True))
+    assert flagged == {a.pk for a in ring} and loner.pk not in flagged
+    assert sent == [sorted(a.pk for a in ring)]
+    with django_capture_on_commit_callbacks(execute=True):
+        detect_clusters()  # nothing moved: nothing more to re-score
+    assert sent[1:] == [[]]
