@@ -69,6 +69,11 @@ def cluster_features_many(
     knowledge = _known(
         pks + [pk for rows in sharers.values() for pk, _ in rows], until=max(at.values()) if as_known_then else None
     )
+    # Only sharers ever known in a cluster can link to one: the rest are dropped before the per-account loop.
+    sharers = {
+        column: [(other, seen) for other, seen in rows if other in knowledge.memberships]
+        for column, rows in sharers.items()
+    }
     result = {}
     for pk in pks:
         when = at[pk] if as_known_then else None
