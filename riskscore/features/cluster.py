@@ -14,6 +14,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from django.db.models import F, Q, Window
+from django.db.models.functions import RowNumber
+
 from accounts.models import Account, AnalystDecision, IdentifierKind, IdentifierSighting, Label, UsageAccountTemplate
 from clusters.graph.kinds import RULES, LinkKind
 from clusters.links import SIGHTING_KINDS, column_key, domain_links
@@ -31,6 +34,7 @@ CLUSTER_FEATURES: tuple[str, ...] = MEMBERSHIP_FEATURES + LINKED_FEATURES
 
 # Only the account's busiest templates are looked up on other accounts: a bounded read per re-score.
 LINKED_TEMPLATES = 3
+TEMPLATES_READ = 3 * LINKED_TEMPLATES  # busiest by total requests; those first used after `at` are skipped
 # Columns that say nothing about one account on their own: activity buckets, a real university's domain.
 NOT_LINKING = (LinkKind.SYNCHRONY, LinkKind.ACTIVITY, LinkKind.ACADEMIC_DOMAIN)
 ALWAYS = datetime.min.replace(tzinfo=UTC)  # what is known now holds for every moment
@@ -77,10 +81,12 @@ def cluster_features_many(
     result = {}
     for pk in pks:
         when = at[pk] if as_known_then else None
+        # Seen by `when` (training); what is known now includes everything.
+        latest_seen = when.timestamp() if when is not None else float("inf")
         linked = defaultdict(set)
         for column in columns.get(pk, ()):
             for other, seen in sharers.get(column, ()):
-                if other == pk or (when is not None and seen > when):
+                if other == pk or seen > latest_seen:
                     continue
                 cluster = _latest(knowledge.memberships.get(other, []), when)
                 if cluster is not None:
@@ -156,34 +162,44 @@ def _own_columns(pks: list[int], *, at: dict[int, datetime]) -> dict[int, set[tu
             columns[pk].add((int(link_kind), column_key(link_kind, value_key, seen_at)))
     for pk, kind, key, _ in domain_links(domains):
         columns[pk].add((int(kind), key))
-    templates = defaultdict(list)
-    rows = UsageAccountTemplate.objects.filter(account_id__in=pks, first_seen__lte=latest).values_list(
-        "account_id", "fingerprint", "first_seen", "requests"
+    # Campaigns vary their payloads, so an account may have thousands of templates: only the busiest few are read.
+    busiest = Window(RowNumber(), partition_by=F("account_id"), order_by=(F("requests").desc(), F("fingerprint")))
+    rows = (
+        UsageAccountTemplate.objects.filter(account_id__in=pks, first_seen__lte=latest)
+        .annotate(rank=busiest)
+        .filter(rank__lte=TEMPLATES_READ)
+        .order_by("account_id", "rank")
+        .values_list("account_id", "fingerprint", "first_seen")
     )
-    for pk, fingerprint, first_seen, requests in rows:
-        if first_seen <= at[pk]:
-            templates[pk].append((-requests, fingerprint, first_seen))
-    for pk, used in templates.items():
-        for _, fingerprint, first_seen in sorted(used)[:LINKED_TEMPLATES]:
+    templates = defaultdict(list)
+    for pk, fingerprint, first_seen in rows:
+        if first_seen <= at[pk] and len(templates[pk]) < LINKED_TEMPLATES:
+            templates[pk].append(fingerprint)
             columns[pk].add((int(LinkKind.TEMPLATE), column_key(LinkKind.TEMPLATE, fingerprint, first_seen)))
     for pk in list(columns):
         columns[pk] = {(kind, key) for kind, key in columns[pk] if LinkKind(kind) not in NOT_LINKING}
     return columns
 
 
-def _sharers(columns: dict[int, set[tuple[int, int]]]) -> dict[tuple[int, int], list[tuple[int, datetime]]]:
-    """Accounts filed in each column, with when they were first seen there; columns above their kind's size cap
+def _sharers(columns: dict[int, set[tuple[int, int]]]) -> dict[tuple[int, int], list[tuple[int, int]]]:
+    """Accounts filed in each column, with when they were first seen there (Unix seconds, as LinkEvidence keeps
+    it); columns above their kind's size cap
     (a university's network, a popular template) are infrastructure, not a campaign, and left out."""
     wanted = {column for owned in columns.values() for column in owned}
     if not wanted:
         return {}
+    by_kind = defaultdict(set)
+    for kind, key in wanted:
+        by_kind[kind].add(key)
+    # One index condition per kind: with the kinds and keys as two lists, PostgreSQL reads all of each kind.
+    matches = Q()
+    for kind, keys in by_kind.items():
+        matches |= Q(kind=kind, column_key__in=keys)
     found = defaultdict(list)
-    rows = LinkEvidence.objects.filter(
-        kind__in={kind for kind, _ in wanted}, column_key__in={key for _, key in wanted}
-    ).values_list("kind", "column_key", "account_id", "seen_at")
-    for kind, key, pk, seen_at in rows:
-        if (kind, key) in wanted:
-            found[(kind, key)].append((pk, datetime.fromtimestamp(seen_at, tz=UTC)))
+    for kind, key, pk, seen_at in LinkEvidence.objects.filter(matches).values_list(
+        "kind", "column_key", "account_id", "seen_at"
+    ):
+        found[(kind, key)].append((pk, seen_at))
     return {column: rows for column, rows in found.items() if len(rows) <= RULES[LinkKind(column[0])].max_accounts}
 
 
