@@ -46,7 +46,8 @@ def card_ring(count: int, *, card: str = "pmfp_ring") -> list[Account]:
 
 def label_abusive(accounts: list[Account]) -> None:
     for account in accounts:
-        record_decision(decision=DecisionInput(account_id=account.account_id, label=Label.ABUSIVE, action="none", note=""), actor="analyst")
+        decision = DecisionInput(account_id=account.account_id, label=Label.ABUSIVE, action="none", note="")
+        record_decision(decision=decision, actor="analyst")
 
 
 def features(accounts: list[Account], at: datetime, *, as_known_then: bool = False) -> dict[int, dict]:
