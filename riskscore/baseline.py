@@ -20,6 +20,9 @@ from django.utils import timezone
 
 from accounts.models import Account, AnalystDecision, Label
 from clusters.services import detect_clusters
+from intel import matching
+from intel.identifiers import canonical_identifiers, shared
+from intel.models import ImportedIndicator
 from riskscore import account_training, registry, training
 from riskscore.features.signup import SIGNUP_FEATURES
 from riskscore.models import ModelVersion, SimulatedAccount
@@ -36,6 +39,12 @@ DETECTION_EVERY = timedelta(hours=6)
 ANALYST_SHARE = 0.3
 ANALYST_DELAY = timedelta(hours=48)
 ANALYST = "simulated-analyst"
+# A partner provider that met half the campaigns elsewhere shares, after the first week, some of the
+# identifiers their accounts use, so the account model learns a weight for partner-indicator matches.
+PARTNER_CAMPAIGN_SHARE = 0.5
+PARTNER_IDENTIFIER_SHARE = 0.5
+PARTNER_SHARES_AFTER = timedelta(days=7)
+PARTNER = "simulated-partner"
 
 
 def install_placeholder() -> None:
@@ -74,13 +83,58 @@ def build_account_baseline(*, seed: int, accounts: int, days: int, progress=None
     registry.install_baseline(ModelVersion.Kind.SIGNUP)
     signups = simulate_signups(seed=seed, accounts=accounts, start=BASELINE_START, days=days)
     events = simulate_usage(seed=seed, signups=signups, start=BASELINE_START, days=days)
+    import_partner_indicators(signups, seed=seed)
     replay_with_detection(signups, events, seed=seed, progress=progress)
     apply_ground_truth(list(SimulatedAccount.objects.select_related("account")))
     hold_out_unlabelled(HELD_OUT_CAMPAIGN)
     model = account_training.train_account_model()
     simulator = {"seed": seed, "accounts": accounts, "days": days, "usage_events": len(events)}
-    history = {"detection_every_hours": DETECTION_EVERY / timedelta(hours=1), "analyst_share": ANALYST_SHARE}
+    history = {
+        "detection_every_hours": DETECTION_EVERY / timedelta(hours=1),
+        "analyst_share": ANALYST_SHARE,
+        "partner_campaign_share": PARTNER_CAMPAIGN_SHARE,
+    }
     return _write_baseline(model, simulator={**simulator, **history, "held_out_campaign": HELD_OUT_CAMPAIGN})
+
+
+def import_partner_indicators(signups: list, *, seed: int) -> int:
+    """Indicators, valid from the second week, for half the identifiers of the campaigns the partner met that no
+    legitimate account uses (never the held-out style's); returns how many."""
+    rng = random.Random(f"{seed}:partner")
+    campaigns = sorted({s.group for s in signups if s.is_abusive and s.group != HELD_OUT_CAMPAIGN})
+    met = {c for c in campaigns if rng.random() < PARTNER_CAMPAIGN_SHARE}
+    users: dict[tuple[str, str], set[str]] = {}
+    legitimate: set[tuple[str, str]] = set()
+    for s in signups:
+        p = s.payload
+        identifiers = canonical_identifiers(
+            email=p["email"],
+            ip=p["ip"],
+            payment_fingerprint=p.get("payment_fingerprint", ""),
+            device_id=p.get("device_id", ""),
+            phone_number=p.get("phone", ""),
+        )
+        for identifier in identifiers:
+            if not s.is_abusive:
+                legitimate.add(identifier)
+            elif s.group in met:
+                users.setdefault(identifier, set()).add(p["account_id"])
+    # The partner saw these campaigns' infrastructure through its own accounts: some of it, not all.
+    telling = [i for i in sorted(users) if i not in legitimate and rng.random() < PARTNER_IDENTIFIER_SHARE]
+    valid_from = BASELINE_START + PARTNER_SHARES_AFTER
+    ImportedIndicator.objects.bulk_create(
+        ImportedIndicator(
+            source=PARTNER,
+            stix_id=f"indicator--{PARTNER}-{n}",
+            kind=shared(kind, canonical).kind,
+            hmac_sha256=shared(kind, canonical).hmac_sha256,
+            valid_from=valid_from,
+            modified=valid_from,
+        )
+        for n, (kind, canonical) in enumerate(telling)
+    )
+    matching.kinds_present.clear()
+    return len(telling)
 
 
 def replay_with_detection(signups: list, events: list, *, seed: int, progress=None) -> int:
