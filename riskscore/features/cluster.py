@@ -14,7 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from django.db.models import F, Q, Window
+from django.db.models import Count, Exists, F, OuterRef, Q, Window
 from django.db.models.functions import RowNumber
 
 from accounts.models import Account, AnalystDecision, IdentifierKind, IdentifierSighting, Label, UsageAccountTemplate
@@ -69,15 +69,9 @@ def cluster_features_many(
         return {}
     pks = [account.pk for account in accounts]
     columns = _own_columns(pks, at=at)
-    sharers = _sharers(columns)
-    knowledge = _known(
-        pks + [pk for rows in sharers.values() for pk, _ in rows], until=max(at.values()) if as_known_then else None
-    )
-    # Only sharers ever known in a cluster can link to one: the rest are dropped before the per-account loop.
-    sharers = {
-        column: [(other, seen) for other, seen in rows if other in knowledge.memberships]
-        for column, rows in sharers.items()
-    }
+    until = max(at.values()) if as_known_then else None
+    sharers = _sharers(columns, until=until)
+    knowledge = _known(pks + [pk for rows in sharers.values() for pk, _ in rows], until=until)
     result = {}
     for pk in pks:
         when = at[pk] if as_known_then else None
@@ -181,10 +175,13 @@ def _own_columns(pks: list[int], *, at: dict[int, datetime]) -> dict[int, set[tu
     return columns
 
 
-def _sharers(columns: dict[int, set[tuple[int, int]]]) -> dict[tuple[int, int], list[tuple[int, int]]]:
-    """Accounts filed in each column, with when they were first seen there (Unix seconds, as LinkEvidence keeps
-    it); columns above their kind's size cap
-    (a university's network, a popular template) are infrastructure, not a campaign, and left out."""
+def _sharers(
+    columns: dict[int, set[tuple[int, int]]], *, until: datetime | None
+) -> dict[tuple[int, int], list[tuple[int, int]]]:
+    """The accounts in each column that were ever in a cluster (by `until`, or now), with when they were first
+    seen there (Unix seconds, as LinkEvidence keeps it). Columns above their kind's size cap (a university's
+    network, a popular template) are infrastructure, not a campaign, and left out; they are counted in the
+    index, and only the clustered sharers are read."""
     wanted = {column for owned in columns.values() for column in owned}
     if not wanted:
         return {}
@@ -195,12 +192,24 @@ def _sharers(columns: dict[int, set[tuple[int, int]]]) -> dict[tuple[int, int], 
     matches = Q()
     for kind, keys in by_kind.items():
         matches |= Q(kind=kind, column_key__in=keys)
+    in_columns = LinkEvidence.objects.filter(matches)
+    sizes = in_columns.values_list("kind", "column_key").annotate(accounts=Count("column_key")).order_by()
+    telling = {(kind, key) for kind, key, n in sizes if n <= RULES[LinkKind(kind)].max_accounts}
+    if until is None:
+        clustered = Exists(ClusterMember.objects.filter(account_id=OuterRef("account_id")))
+    else:
+        clustered = Exists(
+            MembershipChange.objects.filter(
+                account_id=OuterRef("account_id"), cluster__isnull=False, known_at__lte=until
+            )
+        )
     found = defaultdict(list)
-    for kind, key, pk, seen_at in LinkEvidence.objects.filter(matches).values_list(
+    for kind, key, pk, seen_at in in_columns.filter(clustered).values_list(
         "kind", "column_key", "account_id", "seen_at"
     ):
-        found[(kind, key)].append((pk, seen_at))
-    return {column: rows for column, rows in found.items() if len(rows) <= RULES[LinkKind(column[0])].max_accounts}
+        if (kind, key) in telling:
+            found[(kind, key)].append((pk, seen_at))
+    return found
 
 
 def _known(pks: list[int], *, until: datetime | None) -> Knowledge:
