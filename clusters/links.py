@@ -83,13 +83,13 @@ def _from_sightings(after: int) -> int:
                 links.append((account_id, link_kind, column_key(link_kind, value_key, seen_at), seen_at))
             elif kind == IdentifierKind.EMAIL_DOMAIN:
                 domains.append((account_id, value_key, seen_at))
-        links += _domain_links(domains)
+        links += domain_links(domains)
         _store(links)
         start = stop
     return max(last, after)
 
 
-def _domain_links(domains: list[tuple[int, int, datetime]]) -> list[tuple]:
+def domain_links(domains: list[tuple[int, int, datetime]]) -> list[tuple]:
     """Custom and disposable domains link; a real institution's weakly; webmail not at all."""
     if not domains:
         return []

@@ -83,3 +83,31 @@ class DetectionRun(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["-started_at"], name="detection_run_newest_first")]
+
+
+class MembershipChange(models.Model):
+    """An account joining, moving to or leaving (`cluster` null) a cluster, stamped with the event time of the
+    detection run that found it: the history behind ClusterMember, so a training row sees clusters only as
+    they were known at its own event time."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="membership_changes")
+    cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    known_at = models.DateTimeField(help_text="Event time of the newest evidence the run had read.")
+
+    class Meta:
+        indexes = [models.Index(fields=["account", "known_at"], name="membership_change_as_of")]
+
+
+class ClusterState(models.Model):
+    """What a detection run made of a cluster (size, score, density, synchrony), stamped like MembershipChange;
+    written when a run creates the cluster or changes its members, band or score."""
+
+    cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="states")
+    known_at = models.DateTimeField(help_text="Event time of the newest evidence the run had read.")
+    size = models.PositiveIntegerField()
+    score = models.FloatField()
+    density = models.FloatField()
+    synchrony = models.FloatField()
+
+    class Meta:
+        indexes = [models.Index(fields=["cluster", "known_at"], name="cluster_state_as_of")]

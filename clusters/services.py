@@ -27,7 +27,7 @@ from clusters.graph.detector import InProcessDetector
 from clusters.graph.model import DetectedGroup, EvidenceGraph, GraphDetector
 from clusters.links import ReadThrough, update_link_graph
 from clusters.loading import load_graph
-from clusters.models import Cluster, ClusterMember, DetectionRun
+from clusters.models import Cluster, ClusterMember, ClusterState, DetectionRun, MembershipChange
 from clusters.scoring import cluster_score
 from enforcement.services import Cause, refresh_enforcement
 from riskscore import policy
@@ -111,7 +111,12 @@ def _at(epoch: float) -> datetime:
 
 
 def store_clusters(graph: EvidenceGraph, groups: list[DetectedGroup], *, now: datetime) -> tuple[set[int], dict]:
-    """Match groups to the clusters of the last run, write them, and return the accounts that changed."""
+    """Match groups to the clusters of the last run, write them, and return the accounts that changed.
+
+    What changed is also kept as history (MembershipChange, ClusterState) at the event time of the newest
+    evidence in the graph, so the account model's training rows see clusters only as they were known then.
+    """
+    known_at = _at(float(graph.seen.max())) if len(graph.seen) else now
     _, document = policy.current_policy.get()
     thresholds = document["default"]["band_thresholds"]
     previous = {m.account_id: m for m in ClusterMember.objects.all()}
@@ -166,7 +171,22 @@ def store_clusters(graph: EvidenceGraph, groups: list[DetectedGroup], *, now: da
             membership[pk] = (cluster, at)
 
     Cluster.objects.filter(pk__in=set(live) - kept).update(size=0, dissolved_at=now, changed_at=now)
-    changed |= _write_members(previous, membership)
+    changed |= _write_members(previous, membership, known_at=known_at)
+    ClusterState.objects.bulk_create(
+        (
+            ClusterState(
+                cluster=cluster,
+                known_at=known_at,
+                size=cluster.size,
+                score=cluster.score,
+                density=float(cluster.features.get("density", 0.0)),
+                synchrony=float(cluster.features.get("synchrony", 0.0)),
+            )
+            for cluster, _, _ in created + updated
+            if cluster.changed_at == now
+        ),
+        batch_size=CHUNK,
+    )
     stats = {
         "clusters": len(groups),
         "clustered_accounts": len(membership),
@@ -195,14 +215,22 @@ def _match(member_pks: list[np.ndarray], previous: dict, old_size: Counter) -> d
     return matched
 
 
-def _write_members(previous: dict, membership: dict[int, tuple[Cluster, float]]) -> set[int]:
-    """Members who stay keep their joined_at; the rest are moved, added or removed. Returns who changed cluster."""
+def _write_members(previous: dict, membership: dict[int, tuple[Cluster, float]], *, known_at: datetime) -> set[int]:
+    """Members who stay keep their joined_at; the rest are moved, added or removed, each change kept as history.
+    Returns who changed cluster."""
     leaving = [pk for pk, m in previous.items() if pk not in membership or membership[pk][0].pk != m.cluster_id]
     arriving = [pk for pk, (cluster, _) in membership.items() if pk in leaving or pk not in previous]
     for start in range(0, len(leaving), CHUNK):
         ClusterMember.objects.filter(account_id__in=leaving[start : start + CHUNK]).delete()
     ClusterMember.objects.bulk_create(
         (ClusterMember(cluster=membership[pk][0], account_id=pk, joined_at=_at(membership[pk][1])) for pk in arriving),
+        batch_size=CHUNK,
+    )
+    MembershipChange.objects.bulk_create(
+        (
+            MembershipChange(account_id=pk, cluster=membership[pk][0] if pk in membership else None, known_at=known_at)
+            for pk in set(leaving) | set(arriving)
+        ),
         batch_size=CHUNK,
     )
     by_cluster: dict[str | None, list[int]] = {}

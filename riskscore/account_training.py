@@ -1,7 +1,8 @@
 """Training the account model: signup and usage features at several moments of each labelled account's usage.
 
 An account is scored again and again as its evidence grows, so each account contributes a snapshot an hour,
-six hours, a day and three days after its first request, and one with all its evidence. Accounts (with all their
+six hours, a day and three days after its first request, and one with all its evidence, each with the cluster
+features known at that moment (never a cluster found, or a label given, later). Accounts (with all their
 snapshots) are split by signup time — oldest 70% train, next 10% calibrate, newest 20% held out — and the
 held-out metrics describe each account's latest snapshot, plus its snapshot a day after its first request.
 """
@@ -17,7 +18,7 @@ from django.db.models import Max, Min
 from accounts.models import Account, Label, UsageHour
 from riskscore.evaluation import metrics_by_group, recall_at_low_friction_fpr
 from riskscore.features.signup import CATEGORICAL_FEATURES
-from riskscore.features.usage import ACCOUNT_FEATURES, USAGE_FEATURES, account_features
+from riskscore.features.usage import ACCOUNT_FEATURES, USAGE_FEATURES, account_features_many
 from riskscore.models import ModelVersion
 from riskscore.training import (
     CALIBRATION_SHARE,
@@ -31,6 +32,7 @@ from riskscore.training import (
 
 SNAPSHOTS_AFTER_FIRST_USE = (timedelta(hours=1), timedelta(hours=6), timedelta(days=1), timedelta(days=3))
 DAY_SNAPSHOT = 2  # index of the one-day snapshot in SNAPSHOTS_AFTER_FIRST_USE
+FEATURE_BATCH = 200  # rows whose features are read together, as a re-score batch reads them
 
 
 @dataclass(frozen=True)
@@ -46,27 +48,34 @@ def usage_span() -> dict[int, tuple[datetime, datetime]]:
 
 
 def labelled_snapshots() -> AccountTrainingSet:
+    """Feature rows of each labelled account with usage at each snapshot moment, read in batches; clusters and
+    labels as they were known at each row's moment, so nothing found later leaks into an earlier row."""
     spans = usage_span()
     labelled = Account.objects.filter(label__isnull=False).order_by("created_at", "id")
     accounts = (account for account in labelled.iterator(chunk_size=2000) if account.pk in spans)
-    features, labels, pathways, positions, snapshots = [], [], [], [], []
+    moments: list[tuple[int, Account, int, datetime]] = []  # (position, account, snapshot, at)
     for position, account in enumerate(accounts):
         first, last = spans[account.pk]
         latest = last + timedelta(hours=1) - timedelta(seconds=1)
-        moments = [(i, first + delay) for i, delay in enumerate(SNAPSHOTS_AFTER_FIRST_USE) if first + delay < latest]
-        for snapshot, at in [*moments, (-1, latest)]:
-            values = account_features(account, at=at)
-            features.append([values[name] for name in ACCOUNT_FEATURES])
-            labels.append(account.label == Label.ABUSIVE)
-            pathways.append(account.pathway)
-            positions.append(position)
-            snapshots.append(snapshot)
+        due = [(i, first + delay) for i, delay in enumerate(SNAPSHOTS_AFTER_FIRST_USE) if first + delay < latest]
+        moments += [(position, account, snapshot, at) for snapshot, at in [*due, (-1, latest)]]
+    features: list[list[float] | None] = [None] * len(moments)
+    # An account appears once per batch: each batch holds one snapshot of consecutive accounts.
+    for snapshot in (*range(len(SNAPSHOTS_AFTER_FIRST_USE)), -1):
+        chosen = [index for index, moment in enumerate(moments) if moment[2] == snapshot]
+        for start in range(0, len(chosen), FEATURE_BATCH):
+            batch = chosen[start : start + FEATURE_BATCH]
+            values = account_features_many(
+                [moments[i][1] for i in batch], at={moments[i][1].pk: moments[i][3] for i in batch}, as_known_then=True
+            )
+            for i in batch:
+                features[i] = [values[moments[i][1].pk][name] for name in ACCOUNT_FEATURES]
     return AccountTrainingSet(
         features=np.asarray(features, dtype=float).reshape(-1, len(ACCOUNT_FEATURES)),
-        labels=np.asarray(labels, dtype=int),
-        pathways=np.asarray(pathways),
-        accounts=np.asarray(positions, dtype=int),
-        snapshot=np.asarray(snapshots, dtype=int),
+        labels=np.asarray([account.label == Label.ABUSIVE for _, account, _, _ in moments], dtype=int),
+        pathways=np.asarray([account.pathway for _, account, _, _ in moments]),
+        accounts=np.asarray([position for position, _, _, _ in moments], dtype=int),
+        snapshot=np.asarray([snapshot for _, _, snapshot, _ in moments], dtype=int),
     )
 
 

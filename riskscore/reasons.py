@@ -150,6 +150,38 @@ USAGE_REASON_CODES: tuple[ReasonCode, ...] = (
 )  # fmt: skip
 
 
+def _cluster(f: dict) -> str:
+    if not f["cluster_size"]:
+        return "in no cluster of linked accounts"
+    return (
+        f"in a cluster of {_n(f['cluster_size'])} linked accounts scored {f['cluster_score']:.2f}; "
+        f"{_pct(f['cluster_abusive_share'])} of the others labelled abusive"
+    )
+
+
+def _linked_cluster(f: dict) -> str:
+    if not f["linked_cluster_members"]:
+        return "shares no card, device, network or template with a clustered account"
+    return (
+        f"shares identifiers with {_n(f['linked_cluster_members'])} members of a cluster scored "
+        f"{f['linked_cluster_score']:.2f}; {_pct(f['linked_cluster_abusive_share'])} of its members labelled abusive"
+    )
+
+
+CLUSTER_REASON_CODES: tuple[ReasonCode, ...] = (
+    ReasonCode(
+        "cluster_membership",
+        ("cluster_size", "cluster_density", "cluster_score", "cluster_synchrony", "cluster_abusive_share"),
+        _cluster,
+    ),
+    ReasonCode(
+        "linked_cluster",
+        ("linked_cluster_score", "linked_cluster_members", "linked_cluster_abusive_share"),
+        _linked_cluster,
+    ),
+)
+
+
 REASON_CODES: tuple[ReasonCode, ...] = (
     ReasonCode("shared_payment_fingerprint", _windows("payment"), _shared("payment card", "payment")),
     ReasonCode("shared_device", _windows("device"), _shared("device", "device")),
@@ -290,6 +322,7 @@ REASON_CODES: tuple[ReasonCode, ...] = (
         ),
     ),
     *USAGE_REASON_CODES,
+    *CLUSTER_REASON_CODES,
 )
 
 CODE_OF_FEATURE = {feature: reason.code for reason in REASON_CODES for feature in reason.features}

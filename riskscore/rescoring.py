@@ -115,8 +115,9 @@ def score_accounts(
     evidence_through: dict[int, datetime | None],
     partner_matches: dict[int, int] | None = None,
 ) -> list[Score]:
-    """Scores in the accounts' order: the account model on signup and usage features for those with usage
-    evidence (while an account model is active), the signup model for the rest; one predict per kind."""
+    """Scores in the accounts' order: the account model on signup, usage and cluster features (clusters as
+    known now) for those with usage evidence (while an account model is active), the signup model for the rest;
+    one predict per kind. Both see the accounts' current partner-indicator matches."""
     try:
         registry.active_model(ModelVersion.Kind.ACCOUNT)
     except registry.NoActiveModel:
@@ -124,13 +125,13 @@ def score_accounts(
     else:
         with_usage = [account for account in accounts if evidence_through[account.pk] is not None]
     scores: dict[int, Score] = {}
+    matches = partner_matches or {}
     if with_usage:
         features = account_features_many(with_usage, at={a.pk: evidence_through[a.pk] for a in with_usage})
-        rows = [features[account.pk] for account in with_usage]
+        rows = [{**features[account.pk], partner.FEATURE: matches.get(account.pk, 0)} for account in with_usage]
         for account, score in zip(with_usage, score_many(rows, kind=ModelVersion.Kind.ACCOUNT), strict=True):
             scores[account.pk] = score
     signup_only = [account for account in accounts if account.pk not in scores]
-    matches = partner_matches or {}
     rows = [
         {**features_from_storage(account.signup_features), partner.FEATURE: matches.get(account.pk, 0)}
         for account in signup_only

@@ -1,6 +1,7 @@
 """Usage features: what an account does through the API, as of an event time, read from the ingest aggregates.
 
-USAGE_FEATURES is the one list; the account model (ACCOUNT_FEATURES = signup + usage) trains and scores on it.
+USAGE_FEATURES is the one list; the account model (ACCOUNT_FEATURES = signup + usage + cluster) trains and
+scores on it.
 Hourly buckets are read for the WINDOW before `at` (the bucket holding `at` counts whole); addresses, templates
 and models count only what was first seen at or before `at`, so a replayed stream scores as it did live.
 """
@@ -18,6 +19,7 @@ from django.db import connection
 
 from accounts.models import Account, ModelFirstSeen, UsageAccountIp, UsageAccountModel, UsageAccountTemplate, UsageHour
 from accounts.usage_aggregates import hour_of
+from riskscore.features.cluster import CLUSTER_FEATURES, cluster_features_many
 from riskscore.features.prompt_category import CATEGORIES
 from riskscore.features.signup import SIGNUP_FEATURES, features_from_storage
 
@@ -59,18 +61,25 @@ PIVOT_FEATURES = ("usage_new_model_share", "usage_new_model_adoption_hours")
 USAGE_FEATURES: tuple[str, ...] = (
     VOLUME_FEATURES + PROMPT_FEATURES + LINK_FEATURES + NETWORK_FEATURES + TIMING_FEATURES + PIVOT_FEATURES
 )
-ACCOUNT_FEATURES: tuple[str, ...] = SIGNUP_FEATURES + USAGE_FEATURES
+ACCOUNT_FEATURES: tuple[str, ...] = SIGNUP_FEATURES + USAGE_FEATURES + CLUSTER_FEATURES
 
 
-def account_features(account: Account, *, at: datetime) -> dict[str, float]:
-    """The account model's input: the stored signup features and usage as of `at`."""
-    return account_features_many([account], at={account.pk: at})[account.pk]
+def account_features(account: Account, *, at: datetime, as_known_then: bool = False) -> dict[str, float]:
+    """The account model's input: the stored signup features, usage as of `at`, and cluster features (clusters
+    as known now, or as known at `at` for training)."""
+    return account_features_many([account], at={account.pk: at}, as_known_then=as_known_then)[account.pk]
 
 
-def account_features_many(accounts: list[Account], *, at: dict[int, datetime]) -> dict[int, dict[str, float]]:
+def account_features_many(
+    accounts: list[Account], *, at: dict[int, datetime], as_known_then: bool = False
+) -> dict[int, dict[str, float]]:
     """account_features for many accounts, each as of its own time `at[pk]`; keyed by account pk."""
     usage = usage_features_many(accounts, at=at)
-    return {account.pk: {**features_from_storage(account.signup_features), **usage[account.pk]} for account in accounts}
+    clusters = cluster_features_many(accounts, at=at, as_known_then=as_known_then)
+    return {
+        account.pk: {**features_from_storage(account.signup_features), **usage[account.pk], **clusters[account.pk]}
+        for account in accounts
+    }
 
 
 def usage_features(account: Account, *, at: datetime) -> dict[str, float]:
