@@ -124,7 +124,8 @@ class Account(models.Model):
 class ScoreRecord(models.Model):
     """One scoring of an account: the history behind Account's current score."""
 
-    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="scores")
+    # No index of its own: score_history_newest_first leads with the account (one index fewer a signup writes).
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="scores", db_index=False)
     trigger = models.CharField(max_length=16, choices=Trigger.choices)
     score = models.FloatField()
     band = models.CharField(max_length=16, choices=Band.choices)

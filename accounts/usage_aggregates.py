@@ -105,10 +105,7 @@ def record_usage(events: Sequence[StoredEvent]) -> None:
         conflict=["account_id", "ip"],
         added=["requests"],
         earliest=["first_seen"],
-        rows=(
-            [pk, ip, *networks[ip], seen.first_seen, seen.requests]
-            for (pk, ip), seen in sorted(ips.items())
-        ),
+        rows=([pk, ip, *networks[ip], seen.first_seen, seen.requests] for (pk, ip), seen in sorted(ips.items())),
     )
     _upsert(
         UsageAccountTemplate,

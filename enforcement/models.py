@@ -64,7 +64,8 @@ class Enforcement(models.Model):
 class TierChange(models.Model):
     """One change of an account's tier or reasoning, with what caused it (visible to analysts only)."""
 
-    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="tier_changes")
+    # No index of its own: tier_changes_newest_first leads with the account.
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="tier_changes", db_index=False)
     from_tier = models.CharField(max_length=16, choices=Tier.choices, blank=True)
     to_tier = models.CharField(max_length=16, choices=Tier.choices)
     from_reasoning = models.CharField(max_length=8, choices=Reasoning.choices, blank=True)
