@@ -40,7 +40,7 @@ ANALYST_SHARE = 0.3
 ANALYST_DELAY = timedelta(hours=48)
 ANALYST = "simulated-analyst"
 # A partner provider that met half the campaigns elsewhere shares, after the first week, some of the
-# identifiers their accounts use, so the account model learns a weight for partner-indicator matches.
+# identifiers their accounts use, so both models learn a weight for partner-indicator matches.
 PARTNER_CAMPAIGN_SHARE = 0.5
 PARTNER_IDENTIFIER_SHARE = 0.5
 PARTNER_SHARES_AFTER = timedelta(days=7)
@@ -72,9 +72,12 @@ def install_placeholder() -> None:
 def build_baseline(*, seed: int, accounts: int, days: int) -> dict:
     install_placeholder()
     signups = simulate_signups(seed=seed, accounts=accounts, start=BASELINE_START, days=days)
+    # Before the signups, so that each is matched as of its own time: the model learns the feature's weight.
+    partner_indicators = import_partner_indicators(signups, seed=seed)
     load_simulated_signups(signups)
     model = training.train_signup_model()
-    return _write_baseline(model, simulator={"seed": seed, "accounts": accounts, "days": days})
+    simulator = {"seed": seed, "accounts": accounts, "days": days, "partner_indicators": partner_indicators}
+    return _write_baseline(model, simulator={**simulator, "partner_campaign_share": PARTNER_CAMPAIGN_SHARE})
 
 
 def build_account_baseline(*, seed: int, accounts: int, days: int, progress=None) -> dict:
