@@ -25,12 +25,18 @@ def signup(client, **fields):
     return response.json()
 
 
-def test_a_signup_with_a_card_a_partner_flagged_gets_the_reason_and_a_review(admin_client):
+# A match is at least a review by policy, restricted at the gateway; the models' learned weight (both
+# baselines train on a simulated partner's indicators) may take it further, to deny and blocked.
+FLAGGED = ("review", "deny")
+LIMITED = ("restricted", "blocked")
+
+
+def test_a_signup_with_a_card_a_partner_flagged_gets_the_reason_and_at_least_a_review(admin_client):
     import_indicators(admin_client, indicator("payment_fingerprint", "card-pool-77"))
     body = signup(admin_client, payment_fingerprint="card-pool-77")
     assert body["reasons"][0]["code"] == "partner_indicator"
-    assert body["decision"] in ("review", "deny")
-    assert Enforcement.objects.get(account__account_id=body["account_id"]).tier == "restricted"
+    assert body["decision"] in FLAGGED
+    assert Enforcement.objects.get(account__account_id=body["account_id"]).tier in LIMITED
 
 
 def test_a_signup_matching_nothing_passes(admin_client):
@@ -58,13 +64,14 @@ def test_a_revoked_indicator_stops_counting(admin_client):
     assert "partner_indicator" not in [r["code"] for r in body["reasons"]]
 
 
-def test_existing_accounts_that_match_are_rescored_and_restricted(admin_client):
-    account_id = signup(admin_client, phone="+14155550142")["account_id"]
+def test_existing_accounts_that_match_are_rescored_and_limited(admin_client):
+    body = signup(admin_client, phone="+14155550142")
+    assert body["decision"] == "allow"
     result = import_indicators(admin_client, indicator("phone", "+14155550142"))
     jobs.run(result["rescore_job_id"], JOB_HANDLERS)
-    account = Account.objects.get(account_id=account_id)
-    assert (account.reasons[0]["code"], account.decision) == ("partner_indicator", "review")
-    assert Enforcement.objects.get(account=account).tier == "restricted"
+    account = Account.objects.get(account_id=body["account_id"])
+    assert account.reasons[0]["code"] == "partner_indicator" and account.decision in FLAGGED
+    assert Enforcement.objects.get(account=account).tier in LIMITED
 
 
 def test_an_account_whose_prompts_follow_a_flagged_template_is_found_and_flagged(admin_client):
