@@ -40,10 +40,12 @@ from accounts.models import (
     UsageEvent,
 )
 from clusters.models import Cluster, ClusterMember
+from enforcement.models import Enforcement, TierChange
 
 # A prompt scoring at least this is counted as asking for reasoning traces to train on.
 COT_ELICITATION_THRESHOLD = 0.5
 LINKED_ACCOUNTS_SHOWN = 12
+TIER_CHANGES_SHOWN = 50
 QUEUE_SORTS = {"evidence": ("-latest_evidence", "-id"), "score": ("-score", "-id")}
 IDENTIFIER_NAMES = {
     IdentifierKind.PAYMENT_FINGERPRINT: "payment card",
@@ -237,6 +239,12 @@ def linked_identifiers(*, account: Account) -> list[LinkedIdentifier]:
             )
         )
     return sorted(linked, key=lambda item: -item.other_accounts)
+
+
+def gateway_state(*, account: Account) -> tuple[Enforcement | None, list[TierChange]]:
+    """What the gateway enforces for the account now, and its tier changes with their causes, newest first."""
+    state = Enforcement.objects.filter(account=account).first()
+    return state, list(account.tier_changes.order_by("-changed_at", "-id")[:TIER_CHANGES_SHOWN])
 
 
 def decision_history(*, account: Account) -> list[AnalystDecision]:

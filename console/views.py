@@ -137,6 +137,7 @@ def _account_context(account: Account, form: DecisionForm) -> dict:
     thresholds = policy.resolve(document, account.pathway)["band_thresholds"]
     history = selectors.score_history(account=account)
     usage = selectors.usage_summary(account=account)
+    gateway, tier_changes = selectors.gateway_state(account=account)
     return {
         "account": account,
         "masked": {
@@ -167,6 +168,8 @@ def _account_context(account: Account, form: DecisionForm) -> dict:
         "linked": selectors.linked_identifiers(account=account),
         "cluster": selectors.cluster_of(account=account),
         "decisions": selectors.decision_history(account=account),
+        "gateway": gateway,
+        "tier_changes": tier_changes,
         "form": form,
         "actions": AnalystDecision.Action,
     }

@@ -115,3 +115,13 @@ def test_an_action_without_a_note_is_refused_and_changes_nothing(analyst_web):
 
 def test_an_unknown_account_is_a_404_page(analyst_web):
     assert analyst_web.get("/console/accounts/nobody/").status_code == 404
+
+
+def test_the_gateway_state_and_each_tier_change_with_its_cause_are_shown(analyst_web):
+    account = make_account(status="limited")
+    page = analyst_web.get(f"/console/accounts/{account.account_id}/").content.decode()
+    assert "No enforcement state yet." in page and "No tier changes yet." in page
+    analyst_web.post(f"/console/accounts/{account.account_id}/decide/", {"action": "ban", "note": "card pool"})
+    page = analyst_web.get(f"/console/accounts/{account.account_id}/").content.decode()
+    assert '<span class="badge">blocked</span> · reasoning none' in page
+    assert "— → blocked" in page and "<td>decision</td>" in page and "status banned" in page
