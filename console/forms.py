@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from django import forms
 
 from accounts.auth import SCOPES
@@ -9,6 +11,7 @@ from accounts.models import AnalystDecision, Band, Label, Pathway, Status
 from console.policy_edit import THRESHOLD_BANDS, PathwayRules, field_name
 from console.roles import ROLES
 from console.selectors import QUEUE_SORTS, AuditFilters, QueueFilters
+from enforcement import policy as enforcement_policy
 from riskscore.policy import BANDS, VERIFICATION_STEPS
 
 
@@ -137,3 +140,22 @@ class UserForm(forms.Form):
     username = forms.CharField(max_length=150)
     password = forms.CharField(min_length=10, widget=forms.PasswordInput)
     role = forms.ChoiceField(choices=[(role, role) for role in ROLES])
+
+
+class EnforcementPolicyForm(forms.Form):
+    """The enforcement policy as its JSON document: tiers, limits and rules are nested, and admins edit them whole."""
+
+    document = forms.CharField(widget=forms.Textarea(attrs={"rows": 30, "spellcheck": "false", "class": "code"}))
+
+    def clean_document(self) -> dict:
+        try:
+            document = json.loads(self.cleaned_data["document"])
+        except json.JSONDecodeError as exc:
+            raise forms.ValidationError(f"not JSON: {exc}") from None
+        if not isinstance(document, dict):
+            raise forms.ValidationError("an enforcement policy is a JSON object")
+        try:
+            enforcement_policy.validate(document)
+        except enforcement_policy.InvalidEnforcementPolicy as exc:
+            raise forms.ValidationError(str(exc)) from None
+        return document

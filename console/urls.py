@@ -27,6 +27,7 @@ urlpatterns = [
     path("models/<str:version>/activate/", views.model_activate, name="model-activate"),
     path("models/rollback/<str:kind>/", views.model_roll_back, name="model-rollback"),
     path("policy/", views.policy_page, name="policy"),
+    path("enforcement-policy/", views.enforcement_policy_page, name="enforcement-policy"),
     path("keys/", views.keys_page, name="keys"),
     path("keys/<int:key_id>/revoke/", views.key_revoke, name="key-revoke"),
     path("users/", views.users_page, name="users"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from urllib.parse import urlencode
 
@@ -21,6 +22,7 @@ from console.forms import (
     AuditFilterForm,
     BulkDecisionForm,
     DecisionForm,
+    EnforcementPolicyForm,
     PolicyForm,
     QueueFilterForm,
     UserForm,
@@ -28,6 +30,10 @@ from console.forms import (
 from console.masking import mask_email, mask_identifier, mask_ip, mask_phone
 from console.roles import ADMIN, GROUP_FOR_ROLE, admin_required, analyst_required
 from console.templatetags.console_tags import link_name
+from enforcement import policy as enforcement_policy
+from enforcement import selectors as enforcement_selectors
+from enforcement import services as enforcement_services
+from enforcement import tasks as enforcement_tasks
 from riskscore import policy
 from riskscore.models import ModelVersion
 from riskscore.registry import previous_version
@@ -425,6 +431,26 @@ def policy_page(request):
     elif request.method == "POST":
         return render(request, "console/policy.html", context, status=400)
     return render(request, "console/policy.html", context)
+
+
+@admin_required
+def enforcement_policy_page(request):
+    """The gateway's tiers, limits and rules: preview how many accounts would change tier, then save a version."""
+    version, document = enforcement_policy.current_enforcement_policy.fresh()
+    form = EnforcementPolicyForm(request.POST or None, initial={"document": json.dumps(document, indent=2)})
+    context = {"version": version, "form": form, "tiers": document["tiers"]}
+    if request.method == "POST":
+        if not form.is_valid():
+            return render(request, "console/enforcement_policy.html", context, status=400)
+        edited = form.cleaned_data["document"]
+        if request.POST.get("intent") == "save":
+            saved = enforcement_services.save_enforcement_policy(document=edited, actor=_actor(request))
+            enforcement_tasks.request_refresh_all()
+            name = enforcement_policy.version_name(saved.version)
+            messages.success(request, f"Saved enforcement policy {name}; every account is being re-evaluated.")
+            return redirect("console:enforcement-policy")
+        context["preview"] = enforcement_selectors.preview_policy(document=edited)
+    return render(request, "console/enforcement_policy.html", context)
 
 
 @admin_required

@@ -1,5 +1,7 @@
 """Admin pages: models (metrics, curves, importance, distributions, activate and roll back), policy, keys, users."""
 
+import copy
+import json
 from datetime import timedelta
 
 import pytest
@@ -170,3 +172,61 @@ def test_a_key_with_unknown_scopes_is_refused_and_none_is_created(admin_web):
     response = admin_web.post("/console/keys/", {"name": "x", "scopes": ["everything"]})
     assert response.status_code == 400
     assert not ApiKey.objects.filter(name="x").exists()
+
+
+def _enforcement_form(document: dict, intent: str) -> dict:
+    return {"document": json.dumps(document), "intent": intent}
+
+
+def test_the_gateway_tiers_preview_counts_accounts_that_would_change_tier_and_saves_nothing(admin_web, baseline):
+    from enforcement.models import EnforcementPolicy
+    from enforcement.policy import current_enforcement_policy
+    from tests.enforcement.builders import new_account
+
+    for _ in range(3):
+        new_account(pathway="education")  # low-friction: probation
+    _, document = current_enforcement_policy.fresh()
+    edited = copy.deepcopy(document)
+    edited["low_friction_pathways"] = []  # they would start in standard instead
+    page = admin_web.get("/console/enforcement-policy/").content.decode()
+    assert "Tiers in force" in page and "probation" in page
+    response = admin_web.post("/console/enforcement-policy/", _enforcement_form(edited, "preview"))
+    assert response.status_code == 200
+    assert "<strong>3</strong> of 3 accounts would change tier" in response.content.decode()
+    assert "probation-&gt;standard" in response.content.decode()
+    assert not EnforcementPolicy.objects.exists()
+
+
+def test_saving_gateway_tiers_stores_a_version_is_audited_and_re_evaluates_accounts(admin_web, baseline, monkeypatch):
+    from enforcement import tasks
+    from enforcement.models import Enforcement
+    from enforcement.policy import current_enforcement_policy
+    from tests.enforcement.builders import new_account
+
+    requested = []  # the re-evaluation of every account, as the worker would run it
+    monkeypatch.setattr(tasks, "request_refresh_all", lambda: requested.append(tasks.refresh_all_enforcement()))
+
+    account = new_account(pathway="education")
+    _, document = current_enforcement_policy.fresh()
+    edited = copy.deepcopy(document)
+    edited["tiers"]["probation"]["requests_per_minute"] = 7
+    response = admin_web.post("/console/enforcement-policy/", _enforcement_form(edited, "save"))
+    assert response.status_code == 302
+    assert current_enforcement_policy.fresh()[1]["tiers"]["probation"]["requests_per_minute"] == 7
+    assert AuditEntry.objects.filter(action="set_enforcement_policy", actor="user:root").exists()
+    assert len(requested) == 1
+    assert Enforcement.objects.get(account=account).requests_per_minute == 7
+
+
+@pytest.mark.parametrize("body", ["{not json", "[1, 2]", json.dumps({"tiers": {}})])
+def test_a_gateway_policy_that_is_not_valid_is_refused_and_nothing_is_saved(admin_web, body):
+    from enforcement.models import EnforcementPolicy
+
+    response = admin_web.post("/console/enforcement-policy/", {"document": body, "intent": "save"})
+    assert response.status_code == 400
+    assert 'class="error"' in response.content.decode()
+    assert not EnforcementPolicy.objects.exists()
+
+
+def test_an_analyst_cannot_open_the_gateway_tiers(analyst_web):
+    assert analyst_web.get("/console/enforcement-policy/").status_code == 403
