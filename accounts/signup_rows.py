@@ -9,6 +9,7 @@ account_id that already exists inserts nothing.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import itertools
 from datetime import datetime
@@ -48,17 +49,17 @@ def insert_signup(*, account: Account, record: ScoreRecord, identifiers: list[Id
 def _insert_in_one_statement(
     account: Account, record: ScoreRecord, identifiers: list[Identifier], at: datetime
 ) -> bool:
-    for attempt in range(ATTEMPTS):
+    for attempt in range(1, ATTEMPTS + 1):
+        # Inside a caller's transaction, a savepoint, so that a retry can follow a failed attempt.
+        attempt_scope = transaction.atomic() if connection.in_atomic_block else contextlib.nullcontext()
         try:
-            if not connection.in_atomic_block:
-                return _run_statement(account, record, identifiers, at, first_enforcement(account=account))
-            with transaction.atomic():  # a savepoint in the caller's transaction, so a retry can follow
+            with attempt_scope:
                 return _run_statement(account, record, identifiers, at, first_enforcement(account=account))
         except psycopg.Error as error:
-            if error.sqlstate != STALE_POLICY or attempt == ATTEMPTS - 1:
+            if error.sqlstate != STALE_POLICY or attempt == ATTEMPTS:
                 raise
             current_enforcement_policy.clear()  # decided under a policy another process has replaced
-    raise AssertionError("unreachable")
+    raise AssertionError("unreachable: the last attempt returns or raises")
 
 
 def _run_statement(
