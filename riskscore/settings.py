@@ -17,6 +17,11 @@ def envbool(name: str, default: str = "False") -> bool:
     return os.getenv(name, default).lower() in ("1", "true", "yes", "on")
 
 
+# psycopg prepares a server-binding query after this many executions; this many never comes, so only
+# the queries that pass execute(prepare=True) are prepared.
+PREPARE_ONLY_WHEN_ASKED = 2**31 - 1
+
+
 def envlist(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.getenv(name, default).split(",") if item.strip()]
 
@@ -94,6 +99,13 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # A database host that drops packets would otherwise hold a request until the OS gives up (minutes).
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = int(os.getenv("DB_CONNECT_TIMEOUT", "5"))
+    # Django turns psycopg's prepared statements off (None), which silently ignores execute(prepare=True)
+    # too. The ORM's client-side-binding cursors never prepare whatever this says; the hot paths' own
+    # server-binding cursors (the signup's reuse counts and rows) ask for it and are then parsed and
+    # planned once per connection. A transaction-pooling PgBouncer older than 1.21 needs it off: set
+    # DB_PREPARED_STATEMENTS=false.
+    if envbool("DB_PREPARED_STATEMENTS", default="True"):
+        DATABASES["default"]["OPTIONS"]["prepare_threshold"] = PREPARE_ONLY_WHEN_ASKED
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web server and the worker read while the other writes.
     DATABASES["default"]["OPTIONS"] = {
