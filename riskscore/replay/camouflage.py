@@ -5,6 +5,8 @@ prompts; attackers also harvest with one extraction template on another model, f
 addresses, in the same hours. Nothing at signup links them. The replay's actors send it all
 (`driver.play`: the signup flow, the gateway that follows enforcement, the operator running
 detection every few hours of event time; no analysts), and the operator reads the clusters back.
+The gateway only monitors by default (it serves every request): enforcing, it would cut each
+attacker off as soon as the account model flags it, and what is measured is cluster detection.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from riskscore.replay.driver import ReplaySettings, get_json, new_record, play
+from riskscore.replay.gateway import first_restricted
 from riskscore.simulator import SimulatedSignup
 from riskscore.simulator.prompts import BENIGN_KINDS, generate_prompts
 from riskscore.simulator.usage import SimulatedEvent
@@ -36,6 +39,7 @@ class CamouflageReport:
     cluster_band: str
     found_by: str
     attackers_flagged: int  # in a high or critical cluster at some detection run
+    attackers_restricted: int  # restricted or blocked by enforcement (any cause) at some point
     hours_to_flag_median: float | None  # from the first harvesting hour to the run that flagged them
     detection_runs: int
 
@@ -48,6 +52,7 @@ def camouflage_case(
     hours: int = 24,
     start: datetime = datetime(2026, 4, 1, tzinfo=UTC),
     detect_every_hours: float = 6.0,
+    enforce: bool = False,
 ) -> CamouflageReport:
     """Play the case through the API (after whatever the database already holds) and read the cluster back."""
     rng = random.Random(f"{seed}:camouflage")
@@ -62,6 +67,9 @@ def camouflage_case(
         days=math.ceil((SIGNUP_LEAD + timedelta(hours=hours)) / timedelta(days=1)),
         detect_every_hours=detect_every_hours,
         label_share=0.0,
+        # The case measures cluster detection on the whole attack: the gateway serves every request, as one
+        # that only monitors would (enforcing, it cuts each attacker off once the account model flags it).
+        enforce=enforce,
     )
     record = new_record(settings, signups, events, actors=f"camouflage-{seed}")
     play(record)
@@ -83,6 +91,7 @@ def camouflage_case(
         cluster_band="none",
         found_by="",
         attackers_flagged=len(flagged),
+        attackers_restricted=sum(first_restricted(record.gateway.history.get(a, [])) is not None for a in attack_ids),
         hours_to_flag_median=round(statistics.median(hours_to_flag), 1) if hours_to_flag else None,
         detection_runs=len(record.detection_seconds),
     )

@@ -42,6 +42,7 @@ class ReplaySettings:
     label_share: float = 0.3
     label_delay_hours: float = 48.0
     apply_limits: bool = True
+    enforce: bool = True  # False: the gateway only records tiers and serves everything
 
     @property
     def end(self) -> datetime:
@@ -87,7 +88,11 @@ def new_record(
         settings=settings,
         signups=signups,
         events=events,
-        gateway=Gateway(client_for(f"{actors}-gateway", ["ingest", "read"]), apply_limits=settings.apply_limits),
+        gateway=Gateway(
+            client_for(f"{actors}-gateway", ["ingest", "read"]),
+            apply_limits=settings.apply_limits,
+            enforce=settings.enforce,
+        ),
         analysts=Analysts.sampling(
             client_for(f"{actors}-analysts", ["review"]),
             signups,

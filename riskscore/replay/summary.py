@@ -92,7 +92,8 @@ def _clusters(c: dict, out) -> None:
             f"{camo['cluster_size']} ({camo['bystanders_in_cluster']} bystanders; score {camo['cluster_score']:.2f}, "
             f"{camo['cluster_band']}, found by {camo['found_by']}); {camo['attackers_flagged']} in a flagged cluster "
             f"at some run, median {camo['hours_to_flag_median']} h after the first harvesting hour "
-            f"({camo['detection_runs']} detection runs)."
+            f"({camo['detection_runs']} detection runs); {camo['attackers_restricted']} restricted or blocked by "
+            f"enforcement (the case's gateway only monitors)."
         )
 
 
