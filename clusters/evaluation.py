@@ -1,26 +1,19 @@
 """How well detection finds the simulator's campaigns: the cluster figures of the replay (`manage.py replay`).
 
 `cluster_quality` reads the clusters a replay left (purity, coverage, legitimate groups
-flagged), `new_wave_delays` times how fast new waves of known campaigns are flagged, and
-`camouflage_case` checks that an attack mixing ordinary traffic into its usage is still found.
+flagged) and `new_wave_delays` times how fast new waves of known campaigns are flagged. The
+camouflage case is a replay of its own (`riskscore.replay.camouflage`).
 """
 
 from __future__ import annotations
 
-import random
 import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 
-from accounts.ingest import EventInput, ingest_events
-from accounts.models import Account
-from accounts.services import register_signup
 from clusters.models import Cluster, ClusterMember
-from clusters.services import detect_clusters
-from riskscore.simulation import signup_input
 from riskscore.simulator import SimulatedSignup
-from riskscore.simulator.prompts import BENIGN_KINDS, generate_prompts
 
 FLAGGED_BANDS = ("high", "critical")
 LEGITIMATE_GROUPS = ("student", "researcher", "startup")  # classes, labs and startup teams
@@ -115,74 +108,6 @@ def cluster_quality(truth: dict[str, SimulatedSignup]) -> ClusterQuality:
     legitimate = [a for a, s in truth.items() if not s.is_abusive]
     report.legitimate_accounts_flagged = sum(1 for a in legitimate if a in flagged_accounts) / max(1, len(legitimate))
     return report
-
-
-@dataclass(slots=True)
-class CamouflageReport:
-    attackers: int
-    found: int  # attackers in the cluster that holds most of them
-    cluster_size: int
-    cluster_score: float
-    cluster_band: str
-    found_by: str
-
-
-def camouflage_case(*, seed: int, attackers: int = 30, bystanders: int = 300, hours: int = 24) -> CamouflageReport:
-    """Attackers with clean signups whose usage mixes ordinary prompts with one extraction template in step.
-
-    Everyone — bystanders and attackers — sends ordinary traffic; attackers also harvest with one
-    template on one model, from rotating addresses, in the same hours. Nothing at signup links them.
-    """
-    rng = random.Random(f"{seed}:camouflage")
-    start = datetime(2026, 4, 1, tzinfo=UTC)
-    accounts = []
-    for i in range(attackers + bystanders):
-        payload = {
-            "account_id": f"camo_{seed}_{i}",
-            "email": f"{rng.choice(('alex', 'sam', 'kim', 'lee'))}.{rng.randrange(10**6)}@gmail.com",
-            "pathway": "standard",
-            "ip": f"{rng.randrange(11, 200)}.{rng.randrange(256)}.{rng.randrange(256)}.{rng.randrange(1, 255)}",
-            "created_at": (start - timedelta(days=3, minutes=i * 7)).isoformat(),
-        }
-        accounts.append(register_signup(signup=signup_input(payload)).account)
-    attack_ids = {a.account_id for a in accounts[:attackers]}
-    harvest = generate_prompts(rng, "campaign_cot_trace", attackers * hours)
-    events: list[EventInput] = []
-    for account in accounts:
-        for hour in range(hours):
-            at = start + timedelta(hours=hour, minutes=rng.randrange(60))
-            kind = rng.choice(BENIGN_KINDS)
-            events.append(_event(rng, account.account_id, at, generate_prompts(rng, kind, 1)[0], "frontier-large"))
-            if account.account_id in attack_ids:
-                at = start + timedelta(hours=hour, minutes=rng.randrange(60))
-                events.append(_event(rng, account.account_id, at, harvest.pop(), "frontier-reasoning"))
-    for begin in range(0, len(events), 1000):
-        batch = [EventInput(index=i, **e) for i, e in enumerate(events[begin : begin + 1000])]
-        ingest_events(batch, invalid=[], request_rescores=lambda _: None)
-    detect_clusters()
-    clusters = Counter(
-        Account.objects.filter(account_id__in=attack_ids, cluster_id__isnull=False).values_list("cluster_id", flat=True)
-    )
-    if not clusters:
-        return CamouflageReport(attackers, 0, 0, 0.0, "none", "")
-    cluster_id, found = clusters.most_common(1)[0]
-    cluster = Cluster.objects.get(cluster_id=cluster_id)
-    return CamouflageReport(
-        attackers, found, cluster.size, cluster.score, cluster.band, cluster.features.get("found_by", "")
-    )
-
-
-def _event(rng: random.Random, account_id: str, at: datetime, prompt: str, model: str) -> dict:
-    return {
-        "event_id": f"{account_id}:{at.isoformat()}:{rng.randrange(10**9)}",
-        "account_id": account_id,
-        "timestamp": at,
-        "ip": f"{rng.randrange(11, 200)}.{rng.randrange(256)}.{rng.randrange(256)}.{rng.randrange(1, 255)}",
-        "model": model,
-        "input_tokens": len(prompt) // 4,
-        "output_tokens": 800,
-        "prompt": prompt,
-    }
 
 
 def summarise(hours: list[float]) -> tuple[float, float]:

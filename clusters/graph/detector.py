@@ -17,8 +17,8 @@ from clusters.graph.components import strong_components
 from clusters.graph.kinds import RULES, LinkKind
 from clusters.graph.model import DetectedGroup, EvidenceGraph
 from clusters.graph.peeling import MIN_BLOCK_ACCOUNTS, dense_blocks
-from clusters.graph.synchrony import groups_synchrony
-from clusters.graph.weights import SYNCHRONY_KIND, ColumnWeights, column_weights
+from clusters.graph.synchrony import IN_GROUP_SHARE, groups_synchrony
+from clusters.graph.weights import SYNCHRONY_KIND, USAGE_KIND, ColumnWeights, column_weights
 
 # A block must average this much weighted shared evidence per node to be a group:
 # ten accounts sharing a dozen hourly template buckets reach it; a popular template never does.
@@ -36,6 +36,10 @@ DAY = 86400.0
 ATTACH_WEIGHT = 0.8
 ATTACH_MIN_COLUMNS = 2
 ATTACH_MAX_COLUMN = 50
+# Of usage evidence, only the network an account works from: a campaign's own exits. Two accounts in a busy
+# hour on a common template is coincidence, which synchrony judges over whole activity sets instead.
+ATTACH_USAGE_KINDS = np.zeros(len(USAGE_KIND), bool)
+ATTACH_USAGE_KINDS[[LinkKind.USAGE_IP, LinkKind.USAGE_IP_PREFIX]] = True
 
 
 class InProcessDetector:
@@ -103,18 +107,21 @@ def attach_by_weak_links(graph: EvidenceGraph, weights: ColumnWeights, labels: n
     """Put accounts in no group into the group their weak links point to, when they point strongly enough."""
     if not len(labels) or labels.max() < 0:
         return
-    # Signup evidence only: two accounts in a busy hour on a common template is coincidence,
-    # which synchrony judges over whole activity sets instead.
-    usage = SYNCHRONY_KIND[graph.column_kind.astype(np.int64)]
-    weak = (weights.weight > 0) & ~weights.strong & ~usage & (weights.size <= ATTACH_MAX_COLUMN)
+    kind = graph.column_kind.astype(np.int64)
+    usable = ~USAGE_KIND[kind] | ATTACH_USAGE_KINDS[kind]
+    weak = (weights.weight > 0) & ~weights.strong & usable & (weights.size <= ATTACH_MAX_COLUMN)
     on_weak = weak[graph.cols]
     rows, cols = graph.rows[on_weak].astype(np.int64), graph.cols[on_weak].astype(np.int64)
     group = labels[rows]
-    # Which groups are present in each column, once each.
-    present = np.unique(cols[group >= 0] * (int(labels.max()) + 1) + group[group >= 0])
+    width = int(labels.max()) + 1
+    # Which groups are present in each column, once each, and with how many members.
+    present, held = np.unique(cols[group >= 0] * width + group[group >= 0], return_counts=True)
+    # An exit counts only where the group holds at least half of its accounts: a busy VPN exit is everyone's.
+    from_usage = USAGE_KIND[kind[present // width]]
+    present = present[~from_usage | (held >= IN_GROUP_SHARE * weights.size[present // width])]
     if not len(present):
         return
-    present_col, present_group = present // (int(labels.max()) + 1), present % (int(labels.max()) + 1)
+    present_col, present_group = present // width, present % width
     loose = group < 0
     loose_rows, loose_cols = rows[loose], cols[loose]
     start = np.searchsorted(present_col, loose_cols, "left")
@@ -126,12 +133,12 @@ def attach_by_weak_links(graph: EvidenceGraph, weights: ColumnWeights, labels: n
     column = np.repeat(loose_cols, count)
     at = np.repeat(start - np.cumsum(count) + count, count) + np.arange(count.sum())
     target = present_group[at]
-    key = account * (int(labels.max()) + 1) + target
+    key = account * width + target
     pairs, inverse = np.unique(key, return_inverse=True)
     total = np.bincount(inverse, weights=weights.weight[column])
     columns = np.bincount(inverse)
     ok = (total >= min_weight) & (columns >= ATTACH_MIN_COLUMNS)
-    pair_account, pair_group = pairs // (int(labels.max()) + 1), pairs % (int(labels.max()) + 1)
+    pair_account, pair_group = pairs // width, pairs % width
     # An account pointed at two groups strongly enough joins neither: it is ambiguous.
     candidates = np.bincount(pair_account[ok], minlength=len(labels))
     chosen = ok & (candidates[pair_account] == 1)

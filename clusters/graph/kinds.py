@@ -39,7 +39,8 @@ class KindRule:
     strong: bool  # may join accounts into one component by itself
     window_seconds: int | None  # columns are bucketed by event time; None: the identifier alone
     max_accounts: int  # a column with more accounts is ignored: it is infrastructure, not a campaign
-    synchrony: bool = False  # counted when comparing accounts' activity (SynchroTrap)
+    synchrony: bool = False  # an action in a time bucket, compared for accounts' synchrony (SynchroTrap)
+    usage: bool = False  # read from usage events (not signups)
 
 
 # Base weights: how rarely two unrelated, honest accounts share such a thing. A card or a
@@ -55,14 +56,16 @@ RULES: dict[LinkKind, KindRule] = {
     LinkKind.LOOKALIKE_DOMAIN: KindRule("lookalike_institution", 1.0, True, None, 20000),
     LinkKind.EMAIL_PATTERN: KindRule("email_pattern", 0.25, False, 24 * HOUR, 500),
     LinkKind.ORGANIZATION: KindRule("organization", 0.2, False, 24 * HOUR, 500),
-    LinkKind.USAGE_IP: KindRule("usage_ip", 0.6, False, 6 * HOUR, 50, synchrony=True),
-    LinkKind.USAGE_IP_PREFIX: KindRule("usage_ip_prefix", 0.3, False, 6 * HOUR, 500, synchrony=True),
-    LinkKind.TEMPLATE: KindRule("template_fingerprint", 0.5, False, 7 * 24 * HOUR, 5000, synchrony=True),
-    LinkKind.SYNCHRONY: KindRule("synchrony", 0.4, False, HOUR, 2000, synchrony=True),
+    # A shared network or a template used in the same week ties accounts, but it is not acting in step:
+    # a team on one office address is co-located, not synchronised, so only actions count for synchrony.
+    LinkKind.USAGE_IP: KindRule("usage_ip", 0.6, False, 6 * HOUR, 50, usage=True),
+    LinkKind.USAGE_IP_PREFIX: KindRule("usage_ip_prefix", 0.3, False, 6 * HOUR, 500, usage=True),
+    LinkKind.TEMPLATE: KindRule("template_fingerprint", 0.5, False, 7 * 24 * HOUR, 5000, usage=True),
+    LinkKind.SYNCHRONY: KindRule("synchrony", 0.4, False, HOUR, 2000, synchrony=True, usage=True),
     LinkKind.ACADEMIC_DOMAIN: KindRule("academic_domain", 0.05, False, None, 50000),
     # Weight 0: an operator's payloads vary, so its templates scatter, but its task and target do not;
     # in-step activity is judged pairwise within groups (synchrony.py), not counted as shared evidence.
-    LinkKind.ACTIVITY: KindRule("activity", 0.0, False, HOUR, 10**9, synchrony=True),
+    LinkKind.ACTIVITY: KindRule("activity", 0.0, False, HOUR, 10**9, synchrony=True, usage=True),
 }
 
 # A column's weight must reach this (after inverse frequency and context) to join accounts into a

@@ -1,7 +1,8 @@
 """SynchroTrap-style synchrony within candidate groups, for every group at once.
 
-Each account's activity is a set of synchrony columns ((hour, template or category,
-model), (six hours, network), (week, template)); two accounts are in step when the
+Each account's activity is a set of action columns (hour, template or category, model);
+sharing a network or a week's template is being together, not acting in step, and does
+not count (a team on one office address is not synchronised). Two accounts are in step when the
 Jaccard similarity of their sets is high. Pairs are compared only within a group (Cao
 et al., SynchroTrap, CCS 2014), never across the population. A column far bigger than
 the group holds less than half of (a template everyone uses, a busy hour) is ignored:

@@ -19,11 +19,13 @@ BASE_WEIGHT = np.zeros(_MAX_KIND, np.float32)
 MAX_ACCOUNTS = np.zeros(_MAX_KIND, np.int64)
 STRONG_KIND = np.zeros(_MAX_KIND, bool)
 SYNCHRONY_KIND = np.zeros(_MAX_KIND, bool)
+USAGE_KIND = np.zeros(_MAX_KIND, bool)
 for _kind, _rule in RULES.items():
     BASE_WEIGHT[_kind] = _rule.base_weight
     MAX_ACCOUNTS[_kind] = _rule.max_accounts
     STRONG_KIND[_kind] = _rule.strong
     SYNCHRONY_KIND[_kind] = _rule.synchrony
+    USAGE_KIND[_kind] = _rule.usage
 
 # Columns that tell who an account belongs to (its institution or company).
 INSTITUTION_KINDS = (LinkKind.EMAIL_DOMAIN, LinkKind.ACADEMIC_DOMAIN)

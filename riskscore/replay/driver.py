@@ -42,6 +42,7 @@ class ReplaySettings:
     label_share: float = 0.3
     label_delay_hours: float = 48.0
     apply_limits: bool = True
+    enforce: bool = True  # False: the gateway only records tiers and serves everything
 
     @property
     def end(self) -> datetime:
@@ -57,12 +58,14 @@ class ReplayRecord:
     events: list[SimulatedEvent]
     gateway: Gateway
     analysts: Analysts
+    operator: Client  # runs detection and reads clusters
+    signup_flow: Client
     cluster_flagged_at: dict[str, datetime] = field(default_factory=dict)  # first run finding it in a flagged cluster
     detection_seconds: list[float] = field(default_factory=list)
 
 
 def client_for(name: str, scopes: list[str]) -> Client:
-    _, key = create_api_key(name=f"replay-{name}", scopes=scopes)
+    _, key = create_api_key(name=name, scopes=scopes)
     return Client(HTTP_AUTHORIZATION=f"Bearer {key}")
 
 
@@ -72,19 +75,38 @@ def run_replay(settings: ReplaySettings, *, progress: Callable[[str], object] = 
         seed=settings.seed, signups=signups, start=settings.start, days=settings.days, plan=UsagePlan(settings.scale)
     )
     progress(f"simulated {len(signups)} signups and {len(events)} usage events")
-    record = ReplayRecord(
+    record = new_record(settings, signups, events)
+    play(record, progress=progress)
+    return record
+
+
+def new_record(
+    settings: ReplaySettings, signups: list[SimulatedSignup], events: list[SimulatedEvent], *, actors: str = "replay"
+) -> ReplayRecord:
+    """A replay of these signups and events by the four actors, each with a new API key named `{actors}-...`."""
+    return ReplayRecord(
         settings=settings,
         signups=signups,
         events=events,
-        gateway=Gateway(client_for("gateway", ["ingest", "read"]), apply_limits=settings.apply_limits),
+        gateway=Gateway(
+            client_for(f"{actors}-gateway", ["ingest", "read"]),
+            apply_limits=settings.apply_limits,
+            enforce=settings.enforce,
+        ),
         analysts=Analysts.sampling(
-            client_for("analysts", ["review"]),
+            client_for(f"{actors}-analysts", ["review"]),
             signups,
             seed=settings.seed,
             share=settings.label_share,
             delay=timedelta(hours=settings.label_delay_hours),
         ),
+        operator=client_for(f"{actors}-operator", ["admin"]),
+        signup_flow=client_for(f"{actors}-signup-flow", ["signup"]),
     )
+
+
+def play(record: ReplayRecord, *, progress: Callable[[str], object] = lambda _: None) -> None:
+    """Send the record's signups and events through the API in event-time order, tasks run eagerly."""
     eager = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = True
     # An eager task logs every success at INFO: a hundred thousand lines that say nothing.
@@ -96,15 +118,14 @@ def run_replay(settings: ReplaySettings, *, progress: Callable[[str], object] = 
     finally:
         celery_app.conf.task_always_eager = eager
         task_log.setLevel(level)
-    return record
 
 
 class _Loop:
     def __init__(self, record: ReplayRecord, progress: Callable[[str], object]):
         self.record = record
         self.progress = progress
-        self.signup_flow = client_for("signup-flow", ["signup"])
-        self.operator = client_for("operator", ["admin"])
+        self.signup_flow = record.signup_flow
+        self.operator = record.operator
         self.gateway = record.gateway
         self.analysts = record.analysts
         self.batch: list[dict] = []
@@ -152,7 +173,7 @@ class _Loop:
         if self.batch:
             self._ship(now=at)
         job_id = _post(self.operator, "/api/v1/clusters/detect", {})["job_id"]
-        job = _get(self.operator, f"/api/v1/jobs/{job_id}")
+        job = get_json(self.operator, f"/api/v1/jobs/{job_id}")
         if job["status"] != "succeeded":
             raise RuntimeError(f"detection job {job_id} {job['status']}: {job['error']}")
         self.record.detection_seconds.append(job["result"].get("seconds", 0.0))
@@ -178,7 +199,7 @@ def _post(client: Client, path: str, body: dict) -> dict:
     return response.json()
 
 
-def _get(client: Client, path: str) -> dict:
+def get_json(client: Client, path: str) -> dict:
     response = client.get(path)
     if response.status_code != 200:
         raise RuntimeError(f"{path} answered {response.status_code}: {response.content[:300]!r}")
@@ -187,7 +208,7 @@ def _get(client: Client, path: str) -> dict:
 
 def _pages(client: Client, path: str):
     while path:
-        page = _get(client, path)
+        page = get_json(client, path)
         yield from page["results"]
         path = _local(page["next"]) if page["next"] else None
 

@@ -55,6 +55,7 @@ class Request:
 class Gateway:
     client: Client
     apply_limits: bool = True
+    enforce: bool = True  # False: a monitoring gateway that records the tier but serves every request
     allowance: dict[str, Allowance] = field(default_factory=dict)
     # Per account, (event time the gateway learned it, tier, reasoning): its own view of tiers over time.
     history: dict[str, list[tuple[datetime, str, str]]] = field(default_factory=dict)
@@ -89,6 +90,8 @@ class Gateway:
         return outcome == SERVED
 
     def _outcome(self, account_id: str, event: dict, allowance: Allowance, at: datetime) -> str:
+        if not self.enforce:
+            return SERVED
         if allowance.tier == Tier.BLOCKED.value:
             return REFUSED_BLOCKED
         epoch = int(at.timestamp())

@@ -88,9 +88,12 @@ def _clusters(c: dict, out) -> None:
     _table(out, ["new waves of known campaigns", "slice", "accounts", "flagged", "median h", "p90 h"], rows)
     if camo := c.get("camouflage_case"):
         out(
-            f"\nCamouflage case: {camo['found']}/{camo['attackers']} attackers in one cluster of "
-            f"{camo['cluster_size']} (score {camo['cluster_score']:.2f}, {camo['cluster_band']}, "
-            f"found by {camo['found_by']})."
+            f"\nCamouflage case (through the API): {camo['found']}/{camo['attackers']} attackers in one cluster of "
+            f"{camo['cluster_size']} ({camo['bystanders_in_cluster']} bystanders; score {camo['cluster_score']:.2f}, "
+            f"{camo['cluster_band']}, found by {camo['found_by']}); {camo['attackers_flagged']} in a flagged cluster "
+            f"at some run, median {camo['hours_to_flag_median']} h after the first harvesting hour "
+            f"({camo['detection_runs']} detection runs); {camo['attackers_restricted']} restricted or blocked by "
+            f"enforcement (the case's gateway only monitors)."
         )
 
 

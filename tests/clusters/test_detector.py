@@ -118,3 +118,37 @@ def test_activity_in_the_same_hours_is_synchrony_but_never_a_link():
     links += [(a, LinkKind.ACTIVITY, f"harvest-{h}") for a in range(20) for h in range(6)]
     (group,) = detector.detect(graph_of(links, accounts=30))
     assert set(group.members.tolist()) == set(range(10)) and group.features["synchrony"] == 1.0
+
+
+def test_a_team_sharing_its_office_address_and_templates_is_not_in_step_unless_it_acts_in_the_same_hours():
+    links = own_devices(range(12)) + [(a, LinkKind.PAYMENT_FINGERPRINT, "team-card") for a in range(6)]
+    # The team works from one office address and /24 all week and uses its own harness template...
+    links += [
+        (a, kind, f"office-{d}")
+        for a in range(6)
+        for d in range(5)
+        for kind in (LinkKind.USAGE_IP, LinkKind.USAGE_IP_PREFIX)
+    ]
+    links += [(a, LinkKind.TEMPLATE, "harness-week") for a in range(6)]
+    # ... each member on their own tasks in their own hours.
+    links += [(a, LinkKind.ACTIVITY, f"own-hour-{a}-{h}") for a in range(6) for h in range(5)]
+    (team,) = detector.detect(graph_of(links, accounts=12))
+    assert set(team.members.tolist()) == set(range(6)) and team.features["synchrony"] == 0.0
+    # The same team running one job in step is synchronised.
+    links += [(a, LinkKind.ACTIVITY, f"job-hour-{h}") for a in range(6) for h in range(5)]
+    (team,) = detector.detect(graph_of(links, accounts=12))
+    assert team.features["synchrony"] == 1.0
+
+
+def test_an_ungrouped_account_joins_by_the_exits_it_shares_with_a_group_only_when_the_group_mostly_holds_them():
+    links = own_devices(range(40)) + [(a, LinkKind.PAYMENT_FINGERPRINT, "card") for a in range(6)]
+    # Account 6 works from the campaign's own proxy exit and /24 in the same hours.
+    links += [(a, LinkKind.USAGE_IP, "campaign-exit") for a in (0, 6)]
+    links += [(a, LinkKind.USAGE_IP_PREFIX, "campaign-prefix") for a in (0, 1, 2, 6)]
+    # Account 7 shares as much with the group, on an exit and a /24 most of whose users are strangers.
+    links += [(a, LinkKind.USAGE_IP, "busy-exit") for a in (2, 7, *range(30, 34))]
+    links += [(a, LinkKind.USAGE_IP_PREFIX, "busy-prefix") for a in (3, 4, 7, *range(20, 30))]
+    # Account 8 shares the campaign's template and an hour: coincidence for attaching (synchrony judges it).
+    links += [(a, LinkKind.TEMPLATE, "campaign-template") for a in (*range(6), 8)]
+    links += [(a, LinkKind.SYNCHRONY, "campaign-hour") for a in (2, 3, 8)]
+    assert groups_as_sets(graph_of(links, accounts=40)) == [set(range(7))]

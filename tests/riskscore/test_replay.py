@@ -11,7 +11,7 @@ from django.core.management import call_command
 from accounts.models import Account, UsageEvent
 from riskscore import registry
 from riskscore.replay import ReplaySettings, run_replay
-from riskscore.replay.gateway import REFUSED_BLOCKED, SERVED, tier_at
+from riskscore.replay.gateway import REFUSED_BLOCKED, SERVED, Allowance, Gateway, tier_at
 from riskscore.replay.report import build_report
 from riskscore.simulator.usage import HELD_OUT_CAMPAIGN
 
@@ -100,3 +100,12 @@ def test_campaign_figures_agree_across_the_report(replayed):
         assert tokens["served_with_full_reasoning_share"] <= tokens["served_share"] <= 1
     for campaign in report["detection"]["campaigns"].values():
         assert 0 <= campaign["share_of_requests_served_before_flag"] <= 1
+
+
+@pytest.mark.parametrize("enforce, outcome", [(True, REFUSED_BLOCKED), (False, SERVED)])
+def test_a_monitoring_gateway_records_a_blocked_accounts_tier_but_serves_it(enforce, outcome):
+    gateway = Gateway(client=None, enforce=enforce)
+    gateway.allowance["acct_1"] = Allowance("blocked", "none", 0, 0)
+    event = {"account_id": "acct_1", "output_tokens": 500}
+    assert gateway.serve(event, at=datetime(2026, 5, 4, tzinfo=UTC)) is (outcome == SERVED)
+    assert [(r.outcome, r.tier) for r in gateway.requests] == [(outcome, "blocked")]

@@ -8,10 +8,10 @@ from datetime import datetime
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import Account
-from clusters.evaluation import camouflage_case
 from riskscore import registry
 from riskscore.models import ModelVersion
 from riskscore.replay import ReplaySettings, replay
+from riskscore.replay.camouflage import camouflage_case
 from riskscore.replay.summary import summary
 
 
@@ -52,7 +52,7 @@ class Command(BaseCommand):
         report = replay(settings, progress=self.stdout.write)
         report["replay_seconds"] = round(time.perf_counter() - started)
         if not options["no_camouflage"]:
-            # After the report: its accounts are not the simulator's, and it runs its own detection.
+            # After the report, through the API too: its accounts are not the simulator's, its runs its own.
             report["clusters"]["camouflage_case"] = asdict(camouflage_case(seed=settings.seed))
         text = summary(report)
         self.stdout.write("\n" + text)
