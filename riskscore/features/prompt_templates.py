@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 import re
 
-from riskscore.features.prompt_text import ASCII_WORDS, spaced_words, split_words
+from riskscore.features.prompt_text import ASCII_WORDS, split_words
 
 # One campaign sends one wrapper ("You are an expert grader. QUESTION: {q} RESPONSE: {r} ...") around a dataset.
 # The fingerprint is a database key, so it must be exactly equal across payloads, not merely near: it hashes the
@@ -146,14 +146,7 @@ def template_fingerprint(prompt: str) -> int:
 
 def skeleton_of(prompt: str, normal_form: str) -> str:
     """`normal_form`: the prompt's own words, the skeleton when too few words are left once payloads are masked."""
-    masked = _mask_payloads(prompt)
-    if masked.isascii():
-        # Without a list of its words (that was a third of the skeleton's cost): the words between single spaces,
-        # counted by a byte table. Unless plainly long enough, the list decides as below.
-        spaced, length = spaced_words(_ascii_without_digits(masked))
-        if length - spaced.count(b"payloadslot") >= MIN_SKELETON_WORDS:  # no more slots than counted here
-            return _ASCII_SLOT_RUN.sub(b"payloadslot", spaced[1:-1]).decode("ascii")
-    words = _words_without_digits(masked)
+    words = _words_without_digits(_mask_payloads(prompt))
     slots = words.count("payloadslot")
     # A form with several labelled payloads is a template even when its labels are most of what is left, unless the
     # labels are as generic as "Q:" and "A:".
@@ -170,20 +163,13 @@ _FROM_FIRST_DIGIT = re.compile(rb"\x01[^ ]*")
 _REVERSED_DIGIT_WORD = re.compile(rb"\x02[^ ]*")
 
 
-_ASCII_SLOT_RUN = re.compile(_SLOT_RUN.pattern.encode())
-
-
-def _ascii_without_digits(text: str) -> bytes:
-    data = text.encode("ascii").translate(_ASCII_SKELETON)
-    if b"\x01" in data:
-        data = _REVERSED_DIGIT_WORD.sub(b"", _FROM_FIRST_DIGIT.sub(b"\x02", data)[::-1])[::-1]
-    return data
-
-
 def _words_without_digits(text: str) -> list[str]:
     if not text.isascii():
         return list(filter(str.isalpha, split_words(text)))
-    return _ascii_without_digits(text).decode("ascii").split()
+    data = text.encode("ascii").translate(_ASCII_SKELETON)
+    if b"\x01" in data:
+        data = _REVERSED_DIGIT_WORD.sub(b"", _FROM_FIRST_DIGIT.sub(b"\x02", data)[::-1])[::-1]
+    return data.decode("ascii").split()
 
 
 def skeleton_fingerprint(skeleton: str) -> int:

@@ -52,13 +52,6 @@ def _folded(text: str) -> str:
     return text
 
 
-def spaced_words(data: bytes) -> tuple[bytes, int]:
-    """`data`, words and spaces only (a byte table's output), as its words between single spaces, padded with a space
-    at both ends; and how many words."""
-    spaced = _SPACE_RUN.sub(b" ", b" " + data + b" ")
-    return spaced, spaced.translate(_WORD_OR_SPACE).count(b" a")
-
-
 @dataclass(frozen=True, slots=True)
 class Normalised:
     length: int  # in words
@@ -70,7 +63,8 @@ class Normalised:
 def normalise(text: str, *, keywords: Keywords) -> Normalised:
     """The normal form of `text`, with the set of its words among `keywords` (the words some rule looks for)."""
     if text.isascii():
-        spaced, length = spaced_words(text.encode("ascii").translate(ASCII_WORDS))
+        spaced = _SPACE_RUN.sub(b" ", b" " + text.encode("ascii").translate(ASCII_WORDS) + b" ")
+        length = spaced.translate(_WORD_OR_SPACE).count(b" a")
         words = spaced.decode("ascii")
     else:
         tokens = _TOKEN.findall(_folded(text))
