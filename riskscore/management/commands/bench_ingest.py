@@ -157,6 +157,13 @@ class Command(BaseCommand):
         parser.add_argument("--connections", type=int, default=2, help="requests in flight at once")
         parser.add_argument("--events", type=int, default=1000, help="events a request")
         parser.add_argument("--accounts-per-request", type=int, default=200)
+        parser.add_argument(
+            "--accounts",
+            type=int,
+            default=50_000,
+            help="accounts the requests draw from (at most): fewer touch each account as often as more accounts "
+            "would at a higher request rate",
+        )
         parser.add_argument("--templates", type=int, default=16, help="distinct request bodies (accounts, prompts)")
         parser.add_argument("--drain-timeout", type=float, default=180.0, help="seconds to wait for re-scores")
         parser.add_argument("--seed", type=int, default=7)
@@ -164,7 +171,7 @@ class Command(BaseCommand):
         parser.add_argument("--worker-pids", default="", help="comma-separated Celery pool pids: their CPU time")
 
     def handle(self, *args, base, key, duration, connections, events, accounts_per_request, templates, **options):
-        accounts = list(Account.objects.order_by("?").values_list("account_id", flat=True)[:50_000])
+        accounts = list(Account.objects.order_by("?").values_list("account_id", flat=True)[: options["accounts"]])
         if len(accounts) < accounts_per_request:
             raise CommandError(f"need {accounts_per_request}+ accounts in the database; have {len(accounts)}")
         prompts = prompt_pool(seed=options["seed"], per_kind=30)
@@ -179,7 +186,8 @@ class Command(BaseCommand):
         words = statistics.mean(len(p.split()) for p in prompts)
         size = len(request_body(bodies[0], run="size", request=0)) / 1e6
         self.stdout.write(
-            f"{len(bodies)} request templates of {events} events over {accounts_per_request} accounts each "
+            f"{len(bodies)} request templates of {events} events over {accounts_per_request} accounts each, drawn "
+            f"from {len(accounts):,} accounts "
             f"({size:.1f} MB; prompts {words:.0f} words); "
             f"{connections} connections, {duration:.0f} s"
         )
