@@ -201,8 +201,10 @@ class AnalystDecision(models.Model):
 class UsageEvent(models.Model):
     """One API request as the gateway reported it. The prompt itself is never stored: only what was derived from it."""
 
-    event_id = models.CharField(max_length=128, unique=True)
-    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="usage_events")
+    # Unique by a constraint, not unique=True: that adds a second (LIKE) index on PostgreSQL, which every insert kept.
+    event_id = models.CharField(max_length=128)
+    # No index of its own on the account, here or in the aggregates: their first index leads with it.
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="usage_events", db_index=False)
     timestamp = models.DateTimeField(help_text="Event time.")
     ip = models.GenericIPAddressField()
     model = models.CharField(max_length=128)
@@ -221,6 +223,7 @@ class UsageEvent(models.Model):
             models.Index(fields=["account", "timestamp"], name="usage_by_account_time"),
             models.Index(fields=["template_fingerprint", "timestamp"], name="usage_by_template_time"),
         ]
+        constraints = [models.UniqueConstraint(fields=["event_id"], name="usage_event_id_unique")]
 
 
 # ---- usage aggregates: kept at ingest, in event time, so features never scan raw events ------------------------
@@ -229,7 +232,7 @@ class UsageEvent(models.Model):
 class UsageHour(models.Model):
     """One account's usage in one hour of event time (the hour's start, UTC)."""
 
-    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="usage_hours")
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="usage_hours", db_index=False)
     hour = models.DateTimeField()
     requests = models.PositiveIntegerField(default=0)
     input_tokens = models.BigIntegerField(default=0)
@@ -254,7 +257,7 @@ class UsageHour(models.Model):
 class UsageAccountIp(models.Model):
     """An address an account's requests came from, with when it was first seen (event time)."""
 
-    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="usage_ips")
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="usage_ips", db_index=False)
     ip = models.GenericIPAddressField()
     prefix = models.CharField(max_length=64, help_text="The /24 (IPv4) or /48 (IPv6).")
     is_cloud = models.BooleanField(default=False)
@@ -269,7 +272,7 @@ class UsageAccountIp(models.Model):
 class UsageAccountTemplate(models.Model):
     """A prompt template (fingerprint) an account used, with when it was first seen (event time)."""
 
-    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="usage_templates")
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="usage_templates", db_index=False)
     fingerprint = models.BigIntegerField()
     first_seen = models.DateTimeField()
     requests = models.PositiveIntegerField(default=0)
@@ -282,7 +285,7 @@ class UsageAccountTemplate(models.Model):
 class UsageAccountModel(models.Model):
     """A model an account called, with when it first did (event time)."""
 
-    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="usage_models")
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="usage_models", db_index=False)
     model = models.CharField(max_length=128)
     first_seen = models.DateTimeField()
     requests = models.PositiveIntegerField(default=0)

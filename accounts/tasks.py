@@ -51,12 +51,18 @@ def rescore_stale_accounts() -> int:
 
 
 def request_rescores(account_pks: list[int]) -> None:
-    """Send the re-scores of these (newly flagged) accounts, RESCORE_BATCH_SIZE accounts a task. If the broker
-    is down the accounts stay flagged and rescore_awaiting_accounts sends them once it is back: the evidence
-    is already stored."""
+    """Send the re-scores of these (newly flagged) accounts, RESCORE_BATCH_SIZE accounts a task; those re-scored on
+    usage less than RESCORE_MIN_INTERVAL_SECONDS ago in tasks that wait for the rest of it. If the broker is down
+    the accounts stay flagged and rescore_awaiting_accounts sends them once it is back: the evidence is already
+    stored."""
+    due, waiting, wait = rescoring.spaced_rescores(
+        account_pks=account_pks, min_interval=settings.RESCORE_MIN_INTERVAL_SECONDS
+    )
     size = settings.RESCORE_BATCH_SIZE
     try:
-        for start in range(0, len(account_pks), size):
-            rescore_accounts.delay(account_pks[start : start + size])
+        for start in range(0, len(due), size):
+            rescore_accounts.delay(due[start : start + size])
+        for start in range(0, len(waiting), size):
+            rescore_accounts.apply_async((waiting[start : start + size],), countdown=wait)
     except BrokerError:
         logger.warning("broker unavailable: %d re-scores left to the periodic job", len(account_pks))

@@ -141,6 +141,24 @@ def score_accounts(
     return [scores[account.pk] for account in accounts]
 
 
+def spaced_rescores(*, account_pks: list[int], min_interval: float) -> tuple[list[int], list[int], float]:
+    """Split accounts to re-score into those due now and those re-scored on usage evidence less than `min_interval`
+    seconds ago; returns (due, waiting, seconds until the last of the waiting ones is due)."""
+    if min_interval <= 0 or not account_pks:
+        return account_pks, [], 0.0
+    now = timezone.now()
+    recent = dict(
+        Account.objects.filter(
+            pk__in=account_pks, evidence_through__isnull=False, scored_at__gt=now - timedelta(seconds=min_interval)
+        ).values_list("pk", "scored_at")
+    )
+    if not recent:
+        return account_pks, [], 0.0
+    due = [pk for pk in account_pks if pk not in recent]
+    waiting = [pk for pk in account_pks if pk in recent]
+    return due, waiting, max(scored_at for scored_at in recent.values()).timestamp() + min_interval - now.timestamp()
+
+
 def newest_evidence(*, account_pks: list[int]) -> dict[int, datetime]:
     """Each account's newest usage event time: one index probe per account, never a scan of its history."""
     newest = UsageEvent.objects.filter(account_id=OuterRef("pk")).order_by("-timestamp").values("timestamp")[:1]

@@ -184,6 +184,11 @@ RESCORE_MAX_RETRIES = int(os.getenv("RESCORE_MAX_RETRIES", "5"))
 RESCORE_LOST_AFTER_SECONDS = int(os.getenv("RESCORE_LOST_AFTER_SECONDS", "120"))
 RESCORE_CATCH_UP_SECONDS = float(os.getenv("RESCORE_CATCH_UP_SECONDS", "30"))  # how often the catch-up job runs
 RESCORE_STALE_AFTER_SECONDS = int(os.getenv("RESCORE_STALE_AFTER_SECONDS", str(7 * 24 * 3600)))
+# An account re-scored on usage evidence less than this long ago waits for the rest of it (its flag set, so the
+# evidence arriving meanwhile joins the same re-score): under sustained usage an account is re-scored at most about
+# once per interval, however many requests touch it, and a score lags its evidence by up to one interval. An account's
+# first usage is re-scored at once. 0: all new evidence is re-scored at once.
+RESCORE_MIN_INTERVAL_SECONDS = float(os.getenv("RESCORE_MIN_INTERVAL_SECONDS", "30"))
 # The hourly check enqueues a training job once this many accounts were labelled after the
 # newest model was trained (0: never retrain on its own).
 RETRAIN_MIN_NEW_LABELS = int(os.getenv("RETRAIN_MIN_NEW_LABELS", "1000"))

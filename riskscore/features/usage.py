@@ -14,6 +14,7 @@ import math
 from bisect import bisect_right
 from collections import Counter, defaultdict
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 from django.db import connection
 
@@ -158,6 +159,7 @@ def _owned(model: type, fields: tuple, pks: list[int], *, at: dict, latest: date
     return owned
 
 
+@lru_cache(maxsize=65536)  # every re-score of an account sorts its addresses again
 def _address_order(ip: str) -> tuple[int, int]:
     """Addresses in PostgreSQL's inet order (IPv4 first, then by value), on every backend."""
     address = ipaddress.ip_address(ip)

@@ -8,7 +8,7 @@ from django.utils import timezone
 from accounts.ingest import EventInput, ingest_events
 from accounts.models import Account
 from accounts.services import register_signup
-from accounts.tasks import rescore_accounts, rescore_awaiting_accounts, rescore_stale_accounts
+from accounts.tasks import request_rescores, rescore_accounts, rescore_awaiting_accounts, rescore_stale_accounts
 from riskscore import rescoring
 from riskscore.features.signup import features_from_storage
 from riskscore.rescoring import claim_awaiting_rescore, rescore_flagged
@@ -149,3 +149,26 @@ def test_stale_job_rescores_accounts_without_a_recent_score(baseline, settings, 
     assert list(stale.scores.values_list("trigger", flat=True).order_by("-id")) == ["periodic", "signup"]
     assert list(fresh.scores.values_list("trigger", flat=True)) == ["signup"]
     assert Account.objects.get(pk=stale.pk).scored_at > timezone.now() - timedelta(minutes=1)
+
+
+def test_an_account_rescored_on_usage_moments_ago_waits_out_the_minimum_interval(baseline, settings, monkeypatch):
+    settings.RESCORE_MIN_INTERVAL_SECONDS = 10
+    rescored, fresh = (register_signup(signup=signup_input()).account for _ in range(2))
+    ingest_events(events_for(rescored, 1), invalid=[], request_rescores=lambda pks: None)
+    assert rescore_flagged(account_pks=[rescored.pk]) == 1
+    ingest_events(events_for(rescored, 2) + events_for(fresh, 2), invalid=[], request_rescores=lambda pks: None)
+    now, later = [], []
+    monkeypatch.setattr(rescore_accounts, "delay", now.append)
+    monkeypatch.setattr(rescore_accounts, "apply_async", lambda args, countdown: later.append((args[0], countdown)))
+    request_rescores([rescored.pk, fresh.pk])
+    assert now == [[fresh.pk]]  # scored at signup only: its first usage re-score goes at once
+    [(waiting, countdown)] = later
+    assert waiting == [rescored.pk] and 9 < countdown <= 10
+    assert Account.objects.get(pk=rescored.pk).rescore_requested_at is not None  # flagged: the evidence waits too
+    # Once the interval has passed (or without one) the account goes at once.
+    Account.objects.filter(pk=rescored.pk).update(scored_at=timezone.now() - timedelta(seconds=11))
+    request_rescores([rescored.pk])
+    settings.RESCORE_MIN_INTERVAL_SECONDS = 0
+    Account.objects.filter(pk=rescored.pk).update(scored_at=timezone.now())
+    request_rescores([rescored.pk])
+    assert now == [[fresh.pk], [rescored.pk], [rescored.pk]] and len(later) == 1
