@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 import numpy as np
 
 from accounts.models import Account, Decision, ScoreRecord, Trigger
-from clusters.evaluation import cluster_quality, new_wave_delays, summarise
+from clusters.evaluation import cluster_quality, flagged_at_any_run, new_wave_delays, summarise
 from clusters.models import ClusterMember
 from enforcement.models import Reasoning, Tier
 from riskscore.evaluation import LOW_FRICTION_PATHWAYS, recall_at_low_friction_fpr
@@ -173,6 +173,7 @@ def _clusters(record: ReplayRecord, truth: dict, created: dict, restricted_at: d
             for population, (groups, clustered, flagged) in quality.legitimate_groups.items()
         },
         "legitimate_accounts_in_flagged_clusters": round(quality.legitimate_accounts_flagged, 4),
+        "legitimate_in_flagged_cluster_at_any_run": flagged_at_any_run(truth, record.cluster_flagged_at),
         "campaigns_known_from": {c: at.isoformat() for c, at in sorted(known.items())},
         "new_waves": {
             "note": "accounts signing up after analysts first labelled one of their campaign abusive",

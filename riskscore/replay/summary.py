@@ -77,15 +77,20 @@ def _clusters(c: dict, out) -> None:
         ],
     )  # fmt: skip
     out("")
+    ever = c.get("legitimate_in_flagged_cluster_at_any_run", {"groups": {}, "accounts": None})
     _table(
         out,
-        ["legitimate groups", "groups", "clustered", "flagged", "flag rate"],
+        ["legitimate groups", "groups", "clustered", "flagged", "flag rate", "flagged at any run"],
         [
-            [population, g["groups"], g["clustered"], g["flagged"], _pct(g["flagged"] / max(1, g["groups"]))]
+            [population, g["groups"], g["clustered"], g["flagged"], _pct(g["flagged"] / max(1, g["groups"])),
+             ever["groups"].get(population)]
             for population, g in c["legitimate_groups"].items()
         ],
+    )  # fmt: skip
+    out(
+        f"\nLegitimate accounts in a flagged cluster: {_pct(c['legitimate_accounts_in_flagged_clusters'])} after the "
+        f"last run, {_pct(ever['accounts'])} at some run.\n"
     )
-    out(f"\nLegitimate accounts in a flagged cluster: {_pct(c['legitimate_accounts_in_flagged_clusters'])}.\n")
     rows = []
     for how in ("cluster_flag", "restricted_at_gateway"):
         for part in ("time_slice", "held_out_style"):
