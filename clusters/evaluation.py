@@ -97,17 +97,37 @@ def cluster_quality(truth: dict[str, SimulatedSignup]) -> ClusterQuality:
             )
         )
     cluster_of = {a: pk for pk, ids in members.items() for a in ids}
-    for population in LEGITIMATE_GROUPS:
-        groups: dict[str, list[str]] = defaultdict(list)
-        for account_id, signup in truth.items():
-            if signup.population == population and signup.group:
-                groups[signup.group].append(account_id)
+    for population, groups in legitimate_groups(truth).items():
         clustered = sum(1 for ids in groups.values() if any(a in cluster_of for a in ids))
         flagged = sum(1 for ids in groups.values() if any(a in flagged_accounts for a in ids))
         report.legitimate_groups[population] = (len(groups), clustered, flagged)
-    legitimate = [a for a, s in truth.items() if not s.is_abusive]
-    report.legitimate_accounts_flagged = sum(1 for a in legitimate if a in flagged_accounts) / max(1, len(legitimate))
+    report.legitimate_accounts_flagged = legitimate_share(truth, flagged_accounts)
     return report
+
+
+def legitimate_groups(truth: dict[str, SimulatedSignup]) -> dict[str, dict[str, list[str]]]:
+    """Per legitimate population (classes, labs, startups), its groups' account ids."""
+    groups: dict[str, dict[str, list[str]]] = {population: defaultdict(list) for population in LEGITIMATE_GROUPS}
+    for account_id, signup in truth.items():
+        if signup.population in groups and signup.group:
+            groups[signup.population][signup.group].append(account_id)
+    return groups
+
+
+def legitimate_share(truth: dict[str, SimulatedSignup], accounts: set[str] | dict) -> float:
+    """Share of the legitimate accounts that are among `accounts`."""
+    legitimate = [a for a, s in truth.items() if not s.is_abusive]
+    return sum(1 for a in legitimate if a in accounts) / max(1, len(legitimate))
+
+
+def flagged_at_any_run(truth: dict[str, SimulatedSignup], flagged_at: dict[str, datetime]) -> dict:
+    """Legitimate groups with a member, and legitimate accounts, in a flagged cluster at some detection run
+    (the figures above read the clusters after the last run; a cluster may be flagged for a while and not now)."""
+    groups = {
+        population: sum(1 for ids in by_group.values() if any(a in flagged_at for a in ids))
+        for population, by_group in legitimate_groups(truth).items()
+    }
+    return {"groups": groups, "accounts": round(legitimate_share(truth, flagged_at), 4)}
 
 
 def summarise(hours: list[float]) -> tuple[float, float]:

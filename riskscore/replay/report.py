@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 import numpy as np
 
 from accounts.models import Account, Decision, ScoreRecord, Trigger
-from clusters.evaluation import cluster_quality, new_wave_delays, summarise
+from clusters.evaluation import cluster_quality, flagged_at_any_run, new_wave_delays, summarise
 from clusters.models import ClusterMember
 from enforcement.models import Reasoning, Tier
 from riskscore.evaluation import LOW_FRICTION_PATHWAYS, recall_at_low_friction_fpr
@@ -54,6 +54,7 @@ def build_report(record: ReplayRecord) -> dict:
             "label_share": record.settings.label_share,
             "label_delay_hours": record.settings.label_delay_hours,
             "gateway_limits": record.settings.apply_limits,
+            "gateway_enforces": record.settings.enforce,
         },
         "accounts": len(accounts),
         "abusive": sum(s.is_abusive for s in truth.values()),
@@ -81,6 +82,7 @@ def _detection(record: ReplayRecord, truth: dict, accounts: dict, flagged_at: di
     flags = np.array([a in flagged_at for a in ids])
     legit_low = (labels == 0) & np.isin(pathways, LOW_FRICTION_PATHWAYS)
     time_slice, style = ~held_out, held_out | (labels == 0)
+    # A monitoring gateway serves everything: "served before flag" is then every request sent before the flag.
     requests, served_before = Counter(), Counter()
     for request in record.gateway.requests:
         campaign = truth[request.account_id].group if truth[request.account_id].is_abusive else None
@@ -171,6 +173,7 @@ def _clusters(record: ReplayRecord, truth: dict, created: dict, restricted_at: d
             for population, (groups, clustered, flagged) in quality.legitimate_groups.items()
         },
         "legitimate_accounts_in_flagged_clusters": round(quality.legitimate_accounts_flagged, 4),
+        "legitimate_in_flagged_cluster_at_any_run": flagged_at_any_run(truth, record.cluster_flagged_at),
         "campaigns_known_from": {c: at.isoformat() for c, at in sorted(known.items())},
         "new_waves": {
             "note": "accounts signing up after analysts first labelled one of their campaign abusive",
@@ -233,13 +236,15 @@ def _enforcement(record: ReplayRecord, truth: dict, created: dict, restricted_at
 
 
 def _requests_by_population(record: ReplayRecord, truth: dict, order: list[str]) -> dict:
-    """Per population, the share of its requests served or refused (and why), and of served ones with full reasoning."""
+    """Per population, the share of its requests served or refused (and why), of served ones with full reasoning,
+    and of requests sent while the gateway held the account blocked (a monitoring gateway serves those too)."""
     outcomes: dict[str, Counter] = defaultdict(Counter)
-    full = Counter()
+    full, while_blocked = Counter(), Counter()
     for request in record.gateway.requests:
         population = population_of(truth[request.account_id])
         outcomes[population][request.outcome] += 1
         full[population] += request.outcome == SERVED and request.reasoning == Reasoning.FULL
+        while_blocked[population] += request.tier == Tier.BLOCKED
     figures = {}
     for population in order:
         counts = outcomes[population]
@@ -249,6 +254,7 @@ def _requests_by_population(record: ReplayRecord, truth: dict, order: list[str])
                 "requests": total,
                 **{outcome: round(counts[outcome] / total, 4) for outcome in OUTCOMES},
                 "served_with_full_reasoning": round(full[population] / max(1, counts[SERVED]), 4),
+                "sent_while_blocked": round(while_blocked[population] / total, 4),
             }
     return figures
 

@@ -10,15 +10,22 @@ def summary(report: dict) -> str:
     lines: list[str] = []
     out = lines.append
     s = report["settings"]
+    monitoring = not s.get("gateway_enforces", True)
     out(
         f"{report['accounts']} accounts ({report['abusive']} abusive), {s['days']} days from {s['start']}, seed "
         f"{s['seed']}; {report['usage_events_simulated']} requests, {report['usage_events_served']} served; "
         f"{report['analyst_reviews']} analyst reviews; {report['detection_runs']} detection runs "
         f"(median {report['detection_seconds_median']} s, slowest {report['detection_seconds_max']} s)"
     )
-    _detection(report["detection"], out)
+    if monitoring:
+        out(
+            "\nMonitor only: the gateway recorded each account's tier but served every request, so every campaign "
+            "left all its usage evidence; 'before flag' counts every request sent before the account's flag, and "
+            "'sent while blocked' what an enforcing gateway would have refused as blocked."
+        )
+    _detection(report["detection"], out, monitoring)
     _clusters(report["clusters"], out)
-    _enforcement(report["enforcement"], out)
+    _enforcement(report["enforcement"], out, monitoring)
     return "\n".join(lines)
 
 
@@ -37,7 +44,7 @@ def _style(name: str, row: dict) -> str:
     return f"{name} (held-out style)" if row.get("held_out_style") else name
 
 
-def _detection(d: dict, out) -> None:
+def _detection(d: dict, out, monitoring: bool) -> None:
     recall, flagged = d["recall_at_1pct_fpr_low_friction"], d["flagged_share_abusive"]
     out("\n## Detection (issue 3)\n")
     out(
@@ -49,7 +56,7 @@ def _detection(d: dict, out) -> None:
     _table(
         out,
         ["campaign", "accounts", "flagged", "median h signup → flag", "h to first flagged account", "requests",
-         "served before flag"],
+         "requests before flag" if monitoring else "served before flag"],
         [
             [_style(name, c), c["accounts"], _pct(c["flagged_share"]), c["hours_signup_to_flag_median"],
              c["hours_to_first_flagged_account"], c["requests"], _pct(c["share_of_requests_served_before_flag"])]
@@ -70,15 +77,20 @@ def _clusters(c: dict, out) -> None:
         ],
     )  # fmt: skip
     out("")
+    ever = c.get("legitimate_in_flagged_cluster_at_any_run", {"groups": {}, "accounts": None})
     _table(
         out,
-        ["legitimate groups", "groups", "clustered", "flagged", "flag rate"],
+        ["legitimate groups", "groups", "clustered", "flagged", "flag rate", "flagged at any run"],
         [
-            [population, g["groups"], g["clustered"], g["flagged"], _pct(g["flagged"] / max(1, g["groups"]))]
+            [population, g["groups"], g["clustered"], g["flagged"], _pct(g["flagged"] / max(1, g["groups"])),
+             ever["groups"].get(population)]
             for population, g in c["legitimate_groups"].items()
         ],
+    )  # fmt: skip
+    out(
+        f"\nLegitimate accounts in a flagged cluster: {_pct(c['legitimate_accounts_in_flagged_clusters'])} after the "
+        f"last run, {_pct(ever['accounts'])} at some run.\n"
     )
-    out(f"\nLegitimate accounts in a flagged cluster: {_pct(c['legitimate_accounts_in_flagged_clusters'])}.\n")
     rows = []
     for how in ("cluster_flag", "restricted_at_gateway"):
         for part in ("time_slice", "held_out_style"):
@@ -97,7 +109,7 @@ def _clusters(c: dict, out) -> None:
         )
 
 
-def _enforcement(e: dict, out) -> None:
+def _enforcement(e: dict, out, monitoring: bool) -> None:
     out("\n## Tiers at the gateway by account age (issue 7)\n")
     rows = []
     for population, ages in e["tiers_by_account_age_days"].items():
@@ -107,14 +119,16 @@ def _enforcement(e: dict, out) -> None:
                 rows.append([population, days, shares["accounts"], *(_pct(shares[t]) for t in TIERS)])
     _table(out, ["population", "day", "accounts", *TIERS], rows)
     out("\nRequests at the gateway:\n")
+    outcomes = () if monitoring else OUTCOMES  # a monitoring gateway serves everything
     _table(
         out,
-        ["population", "requests", *OUTCOMES, "served with full reasoning"],
+        ["population", "requests", *outcomes, "sent while blocked", "served with full reasoning"],
         [
-            [population, r["requests"], *(_pct(r[o]) for o in OUTCOMES), _pct(r["served_with_full_reasoning"])]
+            [population, r["requests"], *(_pct(r[o]) for o in outcomes), _pct(r.get("sent_while_blocked")),
+             _pct(r["served_with_full_reasoning"])]
             for population, r in e["requests"].items()
         ],
-    )
+    )  # fmt: skip
     out("\nCampaign output tokens (shares of what the campaign asked for):\n")
     _table(
         out,

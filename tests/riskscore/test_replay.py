@@ -9,6 +9,7 @@ import pytest
 from django.core.management import call_command
 
 from accounts.models import Account, UsageEvent
+from clusters.evaluation import flagged_at_any_run
 from riskscore import registry
 from riskscore.replay import ReplaySettings, run_replay
 from riskscore.replay.gateway import REFUSED_BLOCKED, SERVED, Allowance, Gateway, tier_at
@@ -109,3 +110,26 @@ def test_a_monitoring_gateway_records_a_blocked_accounts_tier_but_serves_it(enfo
     event = {"account_id": "acct_1", "output_tokens": 500}
     assert gateway.serve(event, at=datetime(2026, 5, 4, tzinfo=UTC)) is (outcome == SERVED)
     assert [(r.outcome, r.tier) for r in gateway.requests] == [(outcome, "blocked")]
+
+
+def test_legitimate_groups_flagged_at_any_run_include_those_flagged_after_the_last_run(replayed):
+    record, report = replayed
+    clusters = report["clusters"]
+    ever = clusters["legitimate_in_flagged_cluster_at_any_run"]
+    assert set(ever["groups"]) == set(clusters["legitimate_groups"])
+    for population, figures in clusters["legitimate_groups"].items():
+        assert figures["flagged"] <= ever["groups"][population] <= figures["groups"]
+    assert clusters["legitimate_accounts_in_flagged_clusters"] <= ever["accounts"] <= 1
+    legitimate = {s.payload["account_id"] for s in record.signups if not s.is_abusive}
+    assert ever["accounts"] == round(len(legitimate & set(record.cluster_flagged_at)) / len(legitimate), 4)
+
+
+def test_a_group_counts_as_flagged_at_any_run_if_one_member_was(replayed):
+    record, _ = replayed
+    truth = {s.payload["account_id"]: s for s in record.signups}
+    lab = next(s for s in record.signups if s.population == "researcher" and s.group)
+    members = [a for a, s in truth.items() if s.group == lab.group]
+    before = flagged_at_any_run(truth, {})
+    after = flagged_at_any_run(truth, {members[0]: record.settings.start})
+    assert before["groups"]["researcher"] == 0 and after["groups"]["researcher"] == 1
+    assert after["accounts"] > before["accounts"] == 0

@@ -29,6 +29,11 @@ class Command(BaseCommand):
         parser.add_argument("--label-share", type=float, default=defaults.label_share)
         parser.add_argument("--label-delay-hours", type=float, default=defaults.label_delay_hours)
         parser.add_argument("--no-limits", action="store_true", help="the gateway refuses only blocked accounts")
+        parser.add_argument(
+            "--monitor-only",
+            action="store_true",
+            help="the gateway records tiers but serves every request (detection, analysts and scoring unchanged)",
+        )
         parser.add_argument("--no-camouflage", action="store_true", help="skip the camouflage case after the replay")
         parser.add_argument("--output", help="also write the report to this JSON file")
 
@@ -47,6 +52,7 @@ class Command(BaseCommand):
             label_share=options["label_share"],
             label_delay_hours=options["label_delay_hours"],
             apply_limits=not options["no_limits"],
+            enforce=not options["monitor_only"],
         )
         started = time.perf_counter()
         report = replay(settings, progress=self.stdout.write)
@@ -54,8 +60,7 @@ class Command(BaseCommand):
         if not options["no_camouflage"]:
             # After the report, through the API too: its accounts are not the simulator's, its runs its own.
             report["clusters"]["camouflage_case"] = asdict(camouflage_case(seed=settings.seed))
-        text = summary(report)
-        self.stdout.write("\n" + text)
         if options["output"]:
             with open(options["output"], "w") as handle:
                 handle.write(json.dumps(report, indent=2) + "\n")
+        self.stdout.write("\n" + summary(report))
