@@ -87,7 +87,7 @@ def rescore_flagged(*, account_pks: list[int]) -> int:
 
 def _rescores(accounts: list[Account], *, evidence_through: dict, document: dict, trigger) -> list[Rescore]:
     # Partner indicators cost no query while none were imported.
-    matches = {account.pk: partner.account_matches(account) for account in accounts}
+    matches = partner.accounts_matches(accounts)
     scores = score_accounts(accounts, evidence_through=evidence_through, partner_matches=matches)
     acted_on = set(
         AnalystDecision.objects.filter(account_id__in=[account.pk for account in accounts])

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from accounts.models import Account, UsageEvent
 from enforcement.models import Enforcement
-from intel.matching import kinds_present
+from intel.matching import account_matches, accounts_matches, kinds_present
+from intel.models import ImportedIndicator
 from riskscore import jobs
 from riskscore.tasks import JOB_HANDLERS
 from tests.builders import signup_payload
@@ -82,3 +83,27 @@ def test_an_account_whose_prompts_follow_a_flagged_template_is_found_and_flagged
     assert result["matching_accounts"] == 1
     jobs.run(result["rescore_job_id"], JOB_HANDLERS)
     assert Account.objects.get(pk=account.pk).reasons[0]["code"] == "partner_indicator"
+
+
+def test_a_batch_of_accounts_is_matched_each_at_its_own_time_as_one_by_one(admin_client):
+    """A re-score batch's partner matches come from two queries; each account still counts only the
+    indicators live at its own newest event time, and never a revoked one."""
+    card_user = new_account(payment_fingerprint="pmfp_batch_card")  # signed up 2026-03-01
+    phone_user = new_account(phone="+14155550177", payment_fingerprint="pmfp_batch_card")
+    template_user = new_account()
+    add_usage(template_user, days_after_signup=1, count=2)
+    UsageEvent.objects.filter(account=template_user).update(template_fingerprint=-9151314442816847872)
+    bystander = new_account()
+    import_indicators(
+        admin_client,
+        indicator("payment_fingerprint", "pmfp_batch_card"),
+        # Expired before any of these accounts' times: matches none.
+        indicator("phone", "+14155550177", valid_from="2026-01-01T00:00:00Z", valid_until="2026-02-01T00:00:00Z"),
+        indicator("template_fingerprint", "-9151314442816847872"),
+    )
+    accounts = [card_user, phone_user, template_user, bystander]
+    assert accounts_matches(accounts) == {card_user.pk: 1, phone_user.pk: 1, template_user.pk: 1, bystander.pk: 0}
+    assert accounts_matches(accounts) == {account.pk: account_matches(account) for account in accounts}
+
+    ImportedIndicator.objects.filter(kind="payment_fingerprint").update(revoked=True)
+    assert accounts_matches(accounts) == {card_user.pk: 0, phone_user.pk: 0, template_user.pk: 1, bystander.pk: 0}
