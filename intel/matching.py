@@ -15,7 +15,6 @@ from collections import defaultdict
 from datetime import datetime
 
 from django.conf import settings
-from django.db.models import Q
 
 from accounts.models import Account, UsageEvent
 from intel.identifiers import SharedIdentifier, canonical_identifiers, shared, template
@@ -55,31 +54,43 @@ class _KindsPresent:
 kinds_present = _KindsPresent()
 
 
-def live_at(at: datetime) -> Q:
-    return Q(revoked=False, valid_from__lte=at) & (Q(valid_until__isnull=True) | Q(valid_until__gt=at))
+def count_matches(wanted: dict[int, tuple[set[SharedIdentifier], datetime]]) -> dict[int, int]:
+    """For each key, how many of its distinct shared identifiers match an indicator live at its event time
+    (unrevoked, and that time in [valid_from, valid_until)): one query for all of them."""
+    digests = {identifier.hmac_sha256 for identifiers, _ in wanted.values() for identifier in identifiers}
+    validity = defaultdict(list)  # (kind, digest) -> [(valid_from, valid_until)] of its unrevoked indicators
+    if digests:
+        for kind, digest, valid_from, valid_until in ImportedIndicator.objects.filter(
+            revoked=False, hmac_sha256__in=digests
+        ).values_list("kind", "hmac_sha256", "valid_from", "valid_until"):
+            validity[(kind, digest)].append((valid_from, valid_until))
+    return {
+        key: sum(
+            any(start <= at and (end is None or end > at) for start, end in validity[(i.kind, i.hmac_sha256)])
+            for i in identifiers
+        )
+        for key, (identifiers, at) in wanted.items()
+    }
 
 
-def count_matches(identifiers: list[tuple[str, str]], *, at: datetime) -> int:
-    """How many distinct shared identifiers among these match a live indicator at `at`."""
-    present = kinds_present.get()
-    wanted = [shared(kind, canonical) for kind, canonical in identifiers if kind in present]
-    if not wanted:
-        return 0
-    found = (
-        ImportedIndicator.objects.filter(live_at(at), hmac_sha256__in=[w.hmac_sha256 for w in wanted])
-        .values_list("kind", "hmac_sha256")
-        .distinct()
-    )
-    return len(set(found) & {(w.kind, w.hmac_sha256) for w in wanted})
-
-
-def signup_matches(*, email: str, ip: str, payment_fingerprint: str, device_id: str, phone: str, at: datetime) -> int:
-    if not kinds_present.get():  # the signup hook's usual case: nothing imported, nothing to canonicalise
-        return 0
+def _shared_identifiers(
+    present: frozenset[str], *, email: str, ip: str, payment_fingerprint: str, device_id: str, phone: str
+) -> set[SharedIdentifier]:
+    """What a signup or account carries, as shared, of the kinds any indicator was imported for."""
     identifiers = canonical_identifiers(
         email=email, ip=ip, payment_fingerprint=payment_fingerprint, device_id=device_id, phone_number=phone
     )
-    return count_matches(identifiers, at=at)
+    return {shared(kind, canonical) for kind, canonical in identifiers if kind in present}
+
+
+def signup_matches(*, email: str, ip: str, payment_fingerprint: str, device_id: str, phone: str, at: datetime) -> int:
+    present = kinds_present.get()
+    if not present:  # the signup hook's usual case: nothing imported, nothing to canonicalise
+        return 0
+    identifiers = _shared_identifiers(
+        present, email=email, ip=ip, payment_fingerprint=payment_fingerprint, device_id=device_id, phone=phone
+    )
+    return count_matches({0: (identifiers, at)})[0] if identifiers else 0
 
 
 def account_matches(account: Account) -> int:
@@ -92,16 +103,20 @@ def accounts_matches(accounts: list[Account]) -> dict[int, int]:
     present = kinds_present.get()
     if not present:  # most installs: nothing imported, no query
         return {account.pk: 0 for account in accounts}
-    wanted: dict[int, set[SharedIdentifier]] = {}
-    for account in accounts:
-        identifiers = canonical_identifiers(
-            email=account.email,
-            ip=account.ip,
-            payment_fingerprint=account.payment_fingerprint,
-            device_id=account.device_id,
-            phone_number=account.phone,
+    wanted = {
+        account.pk: (
+            _shared_identifiers(
+                present,
+                email=account.email,
+                ip=account.ip,
+                payment_fingerprint=account.payment_fingerprint,
+                device_id=account.device_id,
+                phone=account.phone,
+            ),
+            account.evidence_through or account.created_at,
         )
-        wanted[account.pk] = {shared(kind, canonical) for kind, canonical in identifiers if kind in present}
+        for account in accounts
+    }
     if IdentifierKind.TEMPLATE_FINGERPRINT in present:
         fingerprints = (
             UsageEvent.objects.filter(account_id__in=list(wanted), template_fingerprint__isnull=False)
@@ -112,21 +127,8 @@ def accounts_matches(accounts: list[Account]) -> dict[int, int]:
         for pk, fingerprint in fingerprints:
             if per_account[pk] < TEMPLATES_MATCHED:
                 per_account[pk] += 1
-                wanted[pk].add(shared(*template(fingerprint)))
-    validity = defaultdict(list)  # (kind, digest) -> [(valid_from, valid_until)] of its unrevoked indicators
-    digests = {identifier.hmac_sha256 for identifiers in wanted.values() for identifier in identifiers}
-    for kind, digest, valid_from, valid_until in ImportedIndicator.objects.filter(
-        revoked=False, hmac_sha256__in=digests
-    ).values_list("kind", "hmac_sha256", "valid_from", "valid_until"):
-        validity[(kind, digest)].append((valid_from, valid_until))
-    matches = {}
-    for account in accounts:
-        at = account.evidence_through or account.created_at
-        matches[account.pk] = sum(
-            any(start <= at and (end is None or end > at) for start, end in validity[(i.kind, i.hmac_sha256)])
-            for i in wanted[account.pk]
-        )
-    return matches
+                wanted[pk][0].add(shared(*template(fingerprint)))
+    return count_matches(wanted)
 
 
 def flag_partner_match(
