@@ -23,7 +23,7 @@ from accounts.auth import caller_from_header, scope_required
 from accounts.errors import RETRY_AFTER_SECONDS, ApiError, NotFound, PayloadTooLarge, Rejection, json_error
 from accounts.models import Account, AnalystDecision, Band, Decision, Label, Pathway, ScoreRecord, Status
 from accounts.pagination import next_page_url, page_size_from, paginate
-from accounts.signup_input import E164, decode_canonical_signup
+from accounts.signup_input import E164, EMAIL_MAX_LENGTH, OPTIONAL_MAX_LENGTHS, decode_canonical_signup
 from accounts.tasks import request_rescores
 from accounts.usage_input import ACCOUNT_ID_PATTERN
 from riskscore.features.signup import SignupInput
@@ -59,17 +59,29 @@ class SignupView(APIView):
 
     class InputSerializer(serializers.Serializer):
         account_id = serializers.RegexField(ACCOUNT_ID_PATTERN, max_length=128)
-        email = serializers.EmailField(max_length=320)
+        email = serializers.EmailField(max_length=EMAIL_MAX_LENGTH)
         pathway = serializers.ChoiceField(choices=Pathway.choices)
-        organization = StrictCharField(max_length=200, required=False, allow_blank=True, default="")
+        organization = StrictCharField(
+            max_length=OPTIONAL_MAX_LENGTHS["organization"], required=False, allow_blank=True, default=""
+        )
         ip = serializers.IPAddressField()
         user_agent = StrictCharField(
-            max_length=1000, required=False, allow_blank=True, default="", trim_whitespace=False
+            max_length=OPTIONAL_MAX_LENGTHS["user_agent"],
+            required=False,
+            allow_blank=True,
+            default="",
+            trim_whitespace=False,
         )
-        device_id = StrictCharField(max_length=200, required=False, allow_blank=True, default="")
-        payment_fingerprint = StrictCharField(max_length=200, required=False, allow_blank=True, default="")
-        phone = StrictCharField(max_length=16, required=False, allow_blank=True, default="")
-        country = StrictCharField(max_length=2, required=False, allow_blank=True, default="")
+        device_id = StrictCharField(
+            max_length=OPTIONAL_MAX_LENGTHS["device_id"], required=False, allow_blank=True, default=""
+        )
+        payment_fingerprint = StrictCharField(
+            max_length=OPTIONAL_MAX_LENGTHS["payment_fingerprint"], required=False, allow_blank=True, default=""
+        )
+        phone = StrictCharField(max_length=OPTIONAL_MAX_LENGTHS["phone"], required=False, allow_blank=True, default="")
+        country = StrictCharField(
+            max_length=OPTIONAL_MAX_LENGTHS["country"], required=False, allow_blank=True, default=""
+        )
         created_at = ZonedDateTimeField(required=False)
 
         def validate_phone(self, value: str) -> str:

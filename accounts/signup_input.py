@@ -30,7 +30,7 @@ E164 = re.compile(r"^\+[1-9][0-9]{6,14}$")
 # RFC 3339 as a gateway writes it; other forms the serializer accepts take the serializer's path.
 RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}:\d{2})$")
 PATHWAYS = frozenset(Pathway.values)
-# The serializer's max_length of each optional free-text field (SignupView.InputSerializer).
+# Longest value of each optional free-text field, here and in SignupView's serializer.
 OPTIONAL_MAX_LENGTHS = {
     "organization": 200,
     "user_agent": 1000,
