@@ -285,7 +285,3 @@ def audit_log(*, filters: AuditFilters) -> QuerySet[AuditEntry]:
             | Q(detail_text__icontains=filters.query)
         )
     return entries.order_by("-at", "-id")
-
-
-def audit_actions() -> list[str]:
-    return sorted(set(AuditEntry.objects.values_list("action", flat=True).distinct()))
