@@ -89,10 +89,11 @@ else
 fi
 
 echo
+# Signups an interrupted run left behind would crowd the week every run reads and writes.
+delete_bench_signups
+echo
 echo "== in-process: extract_signup_features + score_features, $SAMPLES signups"
 $PY manage.py bench_signup --count "$SAMPLES" | tee "$WORK/inprocess.txt"
-
-delete_bench_signups
 KEY=$($PY manage.py create_api_key --name bench --scopes signup | tail -n1)
 export BENCH_API_KEY=$KEY
 
