@@ -18,7 +18,15 @@ from functools import lru_cache
 
 from django.db import connection
 
-from accounts.models import Account, ModelFirstSeen, UsageAccountIp, UsageAccountModel, UsageAccountTemplate, UsageHour
+from accounts.models import (
+    Account,
+    ModelFirstSeen,
+    UsageAccountIp,
+    UsageAccountModel,
+    UsageAccountTemplate,
+    UsageHour,
+    cot_column,
+)
 from accounts.usage_aggregates import hour_of
 from riskscore.features.cluster import CLUSTER_FEATURES, cluster_features_many
 from riskscore.features.prompt_category import CATEGORIES
@@ -28,6 +36,8 @@ WINDOW = timedelta(days=7)
 # Only the account's busiest templates and addresses are looked up on other accounts: bounded cost per re-score.
 TOP_LOOKED_UP = 20
 MEASURED_CATEGORIES = tuple(c for c in CATEGORIES if c != "general")
+# Prompts scoring at least this are chain-of-thought elicitation hits (one of the hourly COT_THRESHOLDS).
+COT_HIT = 0.5
 
 VOLUME_FEATURES = (
     "usage_requests_7d",
@@ -235,7 +245,7 @@ def _prompts(hours: list[dict]) -> dict[str, float]:
     counts = {category: sum(h[category] for h in hours) for category in CATEGORIES}
     features = {
         "usage_cot_elicitation_mean": sum(h["cot_elicitation_sum"] for h in hours) / analysed,
-        "usage_cot_elicitation_share": sum(h["cot_elicitation_hits"] for h in hours) / analysed,
+        "usage_cot_elicitation_share": sum(h[cot_column(COT_HIT)] for h in hours) / analysed,
         "usage_category_entropy": entropy(counts.values()),
     }
     features.update({f"usage_share_{c}": counts[c] / analysed for c in MEASURED_CATEGORIES})
