@@ -13,10 +13,11 @@ import json
 import math
 from bisect import bisect_right
 from collections import Counter, defaultdict
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 
 from django.db import connection
+from django.db.models import Func, IntegerField
 
 from accounts.models import (
     Account,
@@ -38,6 +39,18 @@ TOP_LOOKED_UP = 20
 MEASURED_CATEGORIES = tuple(c for c in CATEGORIES if c != "general")
 # Prompts scoring at least this are chain-of-thought elicitation hits (one of the hourly COT_THRESHOLDS).
 COT_HIT = 0.5
+# What the features read of an hour (requests first), each summed over the window.
+HOUR_COUNTS = (
+    "requests",
+    "input_tokens",
+    "output_tokens",
+    "tool_calls",
+    "analysed",
+    "cot_elicitation_sum",
+    cot_column(COT_HIT),
+    *CATEGORIES,
+)
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 VOLUME_FEATURES = (
     "usage_requests_7d",
@@ -75,6 +88,23 @@ USAGE_FEATURES: tuple[str, ...] = (
 ACCOUNT_FEATURES: tuple[str, ...] = SIGNUP_FEATURES + USAGE_FEATURES + CLUSTER_FEATURES
 
 
+class HourNumber(Func):
+    """An hour's start as hours since 1970 (UTC): an integer, which costs far less to read than a datetime."""
+
+    output_field = IntegerField()
+    template = "CAST(EXTRACT(EPOCH FROM %(expressions)s) AS bigint) / 3600"
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        # julianday is fractional days; an hour's start is a whole number of hours, so rounding is exact.
+        template = "CAST(round((julianday(%(expressions)s) - 2440587.5) * 24) AS integer)"
+        return self.as_sql(compiler, connection, template=template, **extra_context)
+
+
+def hour_number(moment: datetime) -> int:
+    """The number (as HourNumber counts) of the hour holding `moment`."""
+    return (moment - EPOCH) // timedelta(hours=1)
+
+
 def account_features(account: Account, *, at: datetime, as_known_then: bool = False) -> dict[str, float]:
     """The account model's input: the stored signup features, usage as of `at`, and cluster features (clusters
     as known now, or as known at `at` for training)."""
@@ -103,28 +133,36 @@ def usage_features_many(accounts: list[Account], *, at: dict[int, datetime]) -> 
     if not accounts:
         return {}
     latest = max(at.values())
-    hours = _grouped(
+    rows = (
         UsageHour.objects.filter(
             account_id__in=[account.pk for account in accounts],
             hour__gt=min(at.values()) - WINDOW,
             hour__lte=hour_of(latest),
         )
         .order_by("account_id", "hour")
-        .values()
+        .values_list("account_id", HourNumber("hour"), *HOUR_COUNTS)
     )
+    hours = defaultdict(list)
+    for pk, *hour in rows:
+        hours[pk].append(hour)
     result, active = {}, []
     for account in accounts:
         when = at[account.pk]
         features = result[account.pk] = dict.fromkeys(USAGE_FEATURES, math.nan)
         features["usage_account_age_days"] = (when - account.created_at).total_seconds() / 86400
-        mine = [h for h in hours.get(account.pk, ()) if when - WINDOW < h["hour"] <= hour_of(when)]
-        requests = sum(h["requests"] for h in mine)
-        features["usage_requests_7d"] = requests
-        if requests:
-            features.update(_volume(mine, requests))
-            features.update(_prompts(mine))
-            features.update(_timing(mine))
-            active.append(account.pk)
+        # The hours after the one holding when - WINDOW, up to the one holding `when`.
+        first, last = hour_number(when - WINDOW) + 1, hour_number(when)
+        mine = [hour for hour in hours.get(account.pk, ()) if first <= hour[0] <= last]
+        if not mine:  # an hour is kept only once it has a request
+            features["usage_requests_7d"] = 0
+            continue
+        numbers, *columns = zip(*mine, strict=True)
+        totals = dict(zip(HOUR_COUNTS, map(sum, columns), strict=True))  # each summed in hour order
+        features["usage_requests_7d"] = totals["requests"]
+        features.update(_volume(totals, active_hours=len(mine)))
+        features.update(_prompts(totals))
+        features.update(_timing(numbers, columns[0]))
+        active.append(account.pk)
     if active:
         _linked(result, active, at=at, latest=latest)
     return result
@@ -146,13 +184,6 @@ def _linked(result: dict[int, dict], pks: list[int], *, at: dict[int, datetime],
         features.update(_templates(templates.get(pk, []), shared_templates.get(pk, {})))
         features.update(_network(ips.get(pk, []), shared_ips.get(pk, {})))
         features.update(_pivot(used.get(pk, []), released))
-
-
-def _grouped(rows) -> dict[int, list[dict]]:
-    grouped = defaultdict(list)
-    for row in rows:
-        grouped[row["account_id"]].append(row)
-    return grouped
 
 
 def _owned(model: type, fields: tuple, pks: list[int], *, at: dict, latest: datetime, order=None) -> dict:
@@ -226,44 +257,43 @@ def _shared_counted_here(model: type, key: str, looked_up: list[tuple], *, at: d
     return [bisect_right(sightings[value], at[pk]) - 1 for pk, value in looked_up]
 
 
-def _volume(hours: list[dict], requests: int) -> dict[str, float]:
-    tokens_in = sum(h["input_tokens"] for h in hours)
-    tokens_out = sum(h["output_tokens"] for h in hours)
+def _volume(totals: dict[str, float], *, active_hours: int) -> dict[str, float]:
+    requests, tokens_in, tokens_out = totals["requests"], totals["input_tokens"], totals["output_tokens"]
     return {
-        "usage_active_hours_7d": len(hours),
+        "usage_active_hours_7d": active_hours,
         "usage_input_tokens_per_request": tokens_in / requests,
         "usage_output_tokens_per_request": tokens_out / requests,
         "usage_output_input_ratio": tokens_out / max(tokens_in, 1),
-        "usage_tool_calls_per_request": sum(h["tool_calls"] for h in hours) / requests,
+        "usage_tool_calls_per_request": totals["tool_calls"] / requests,
     }
 
 
-def _prompts(hours: list[dict]) -> dict[str, float]:
-    analysed = sum(h["analysed"] for h in hours)
+def _prompts(totals: dict[str, float]) -> dict[str, float]:
+    analysed = totals["analysed"]
     if not analysed:
         return {}
-    counts = {category: sum(h[category] for h in hours) for category in CATEGORIES}
     features = {
-        "usage_cot_elicitation_mean": sum(h["cot_elicitation_sum"] for h in hours) / analysed,
-        "usage_cot_elicitation_share": sum(h[cot_column(COT_HIT)] for h in hours) / analysed,
-        "usage_category_entropy": entropy(counts.values()),
+        "usage_cot_elicitation_mean": totals["cot_elicitation_sum"] / analysed,
+        "usage_cot_elicitation_share": totals[cot_column(COT_HIT)] / analysed,
+        "usage_category_entropy": entropy(totals[category] for category in CATEGORIES),
     }
-    features.update({f"usage_share_{c}": counts[c] / analysed for c in MEASURED_CATEGORIES})
+    features.update({f"usage_share_{c}": totals[c] / analysed for c in MEASURED_CATEGORIES})
     return features
 
 
-def _timing(hours: list[dict]) -> dict[str, float]:
-    """People sleep and come back irregularly; scripts run steadily around the clock."""
-    first, last = hours[0]["hour"], hours[-1]["hour"]
-    span = int((last - first).total_seconds() // 3600) + 1
+def _timing(numbers: tuple[int, ...], requests: tuple[int, ...]) -> dict[str, float]:
+    """People sleep and come back irregularly; scripts run steadily around the clock. (The active hours'
+    numbers, ascending, and their requests.)"""
+    first, last = numbers[0], numbers[-1]
+    span = last - first + 1
     per_hour = [0] * span
-    for h in hours:
-        per_hour[int((h["hour"] - first).total_seconds() // 3600)] = h["requests"]
+    for number, n in zip(numbers, requests, strict=True):
+        per_hour[number - first] = n
     mean = sum(per_hour) / span
     variance = sum((n - mean) ** 2 for n in per_hour) / span
     by_hour_of_day = Counter()
-    for h in hours:
-        by_hour_of_day[h["hour"].hour] += h["requests"]
+    for number, n in zip(numbers, requests, strict=True):
+        by_hour_of_day[number % 24] += n
     longest = run = 0
     for n in per_hour:
         run = run + 1 if n == 0 else 0
