@@ -9,13 +9,14 @@ and models count only what was first seen at or before `at`, so a replayed strea
 from __future__ import annotations
 
 import ipaddress
-import json
 import math
 from bisect import bisect_right
 from collections import Counter, defaultdict
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
+from itertools import pairwise
 
+import msgspec
 from django.db import connection
 from django.db.models import Func, IntegerField
 
@@ -51,6 +52,7 @@ HOUR_COUNTS = (
     *CATEGORIES,
 )
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_encode_json = msgspec.json.Encoder().encode  # in C, times included (RFC 3339)
 
 VOLUME_FEATURES = (
     "usage_requests_7d",
@@ -227,9 +229,7 @@ def _shared(model: type, key: str, owned: dict, *, at: dict[int, datetime]) -> d
 def _shared_counted_in_sql(model: type, key: str, looked_up: list[tuple], *, at: dict) -> list[int]:
     """One join: each (account, value, time) counts its other accounts through the (value, first_seen) index."""
     field = model._meta.get_field(key)
-    rows = [
-        {"i": i, "pk": pk, "value": str(value), "at": at[pk].isoformat()} for i, (pk, value) in enumerate(looked_up)
-    ]
+    rows = [{"i": i, "pk": pk, "value": str(value), "at": at[pk]} for i, (pk, value) in enumerate(looked_up)]
     sql = f"""
         SELECT v.i, count(t.id) FROM jsonb_to_recordset(%s::jsonb) AS v(i int, pk bigint, value text, at timestamptz)
         LEFT JOIN {model._meta.db_table} AS t
@@ -237,7 +237,7 @@ def _shared_counted_in_sql(model: type, key: str, looked_up: list[tuple], *, at:
         GROUP BY v.i
     """  # noqa: S608 (table, column and type names come from the model, values are bound)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [json.dumps(rows)])
+        cursor.execute(sql, [_encode_json(rows).decode()])
         counted = dict(cursor.fetchall())
     return [counted.get(i, 0) for i in range(len(looked_up))]
 
@@ -294,10 +294,8 @@ def _timing(numbers: tuple[int, ...], requests: tuple[int, ...]) -> dict[str, fl
     by_hour_of_day = Counter()
     for number, n in zip(numbers, requests, strict=True):
         by_hour_of_day[number % 24] += n
-    longest = run = 0
-    for n in per_hour:
-        run = run + 1 if n == 0 else 0
-        longest = max(longest, run)
+    # Every active hour has a request, so the idle runs are the gaps between consecutive active hours.
+    longest = max((later - earlier - 1 for earlier, later in pairwise(numbers)), default=0)
     return {
         "usage_hourly_cv": math.sqrt(variance) / mean if span > 1 else math.nan,
         "usage_hour_of_day_entropy": entropy(by_hour_of_day.values()) / math.log(24),
