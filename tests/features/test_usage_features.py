@@ -117,3 +117,8 @@ def test_hours_are_numbered_alike_in_the_database_and_here(account):
     ingest(*(usage(account, moment, index=i) for i, moment in enumerate(moments)))
     numbered = UsageHour.objects.filter(account=account).order_by("hour").values_list(HourNumber("hour"), flat=True)
     assert list(numbered) == [hour_number(moment) for moment in moments]
+
+
+def test_the_longest_idle_stretch_is_the_longest_gap_between_active_hours(account):
+    ingest(*(usage(account, hours(h), index=i) for i, h in enumerate((0, 1, 5, 30, 31))))
+    assert usage_features(account, at=hours(31))["usage_longest_idle_hours"] == 24
