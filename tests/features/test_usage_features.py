@@ -122,3 +122,11 @@ def test_hours_are_numbered_alike_in_the_database_and_here(account):
 def test_the_longest_idle_stretch_is_the_longest_gap_between_active_hours(account):
     ingest(*(usage(account, hours(h), index=i) for i, h in enumerate((0, 1, 5, 30, 31))))
     assert usage_features(account, at=hours(31))["usage_longest_idle_hours"] == 24
+
+
+def test_of_equally_busy_exits_the_first_twenty_in_address_order_are_looked_up_on_others(account, other):
+    ingest(usage(other, hours(0), ip="9.0.0.1"))
+    # Numerically 9.0.0.1 comes first; as text it would come last, the 21st, and not be looked up.
+    addresses = ["9.0.0.1", *(f"10.0.0.{n}" for n in range(1, 21))]
+    ingest(*(usage(account, hours(1), index=i, ip=ip) for i, ip in enumerate(addresses)))
+    assert usage_features(account, at=hours(2))["usage_shared_exit_accounts"] == 1
