@@ -228,6 +228,16 @@ class UsageEvent(models.Model):
 
 # ---- usage aggregates: kept at ingest, in event time, so features never scan raw events ------------------------
 
+# Each hour counts the prompts whose chain-of-thought elicitation score is at least each of these, so a count over
+# a window reads hours, not events: the usage features' hit share reads 0.5, the enforcement policy's min_score
+# is one of them.
+COT_THRESHOLDS = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0)
+
+
+def cot_column(threshold: float) -> str:
+    """UsageHour's count of prompts scoring at least `threshold` (one of COT_THRESHOLDS): cot_at_least_60 for 0.6."""
+    return f"cot_at_least_{round(threshold * 100)}"
+
 
 class UsageHour(models.Model):
     """One account's usage in one hour of event time (the hour's start, UTC)."""
@@ -240,7 +250,16 @@ class UsageHour(models.Model):
     tool_calls = models.PositiveIntegerField(default=0)
     analysed = models.PositiveIntegerField(default=0, help_text="Requests that carried a prompt.")
     cot_elicitation_sum = models.FloatField(default=0.0)
-    cot_elicitation_hits = models.PositiveIntegerField(default=0, help_text="Prompts scoring >= 0.5.")
+    cot_at_least_10 = models.PositiveIntegerField(default=0, help_text="Prompts scoring >= 0.1.")
+    cot_at_least_20 = models.PositiveIntegerField(default=0, help_text="Prompts scoring >= 0.2.")
+    cot_at_least_30 = models.PositiveIntegerField(default=0, help_text="Prompts scoring >= 0.3.")
+    cot_at_least_40 = models.PositiveIntegerField(default=0, help_text="Prompts scoring >= 0.4.")
+    cot_at_least_50 = models.PositiveIntegerField(default=0, help_text="Prompts scoring >= 0.5.")
+    cot_at_least_60 = models.PositiveIntegerField(default=0, help_text="Prompts scoring >= 0.6.")
+    cot_at_least_70 = models.PositiveIntegerField(default=0, help_text="Prompts scoring >= 0.7.")
+    cot_at_least_80 = models.PositiveIntegerField(default=0, help_text="Prompts scoring >= 0.8.")
+    cot_at_least_90 = models.PositiveIntegerField(default=0, help_text="Prompts scoring >= 0.9.")
+    cot_at_least_100 = models.PositiveIntegerField(default=0, help_text="Prompts scoring >= 1.")
     coding = models.PositiveIntegerField(default=0)
     agentic_tool_use = models.PositiveIntegerField(default=0)
     computer_use = models.PositiveIntegerField(default=0)

@@ -14,13 +14,18 @@ from datetime import UTC, datetime
 
 from django.db import connection
 
-from accounts.models import ModelFirstSeen, UsageAccountIp, UsageAccountModel, UsageAccountTemplate, UsageHour
+from accounts.models import (
+    COT_THRESHOLDS,
+    ModelFirstSeen,
+    UsageAccountIp,
+    UsageAccountModel,
+    UsageAccountTemplate,
+    UsageHour,
+    cot_column,
+)
 from accounts.row_sets import row_source
 from riskscore.features import reference
 from riskscore.features.prompt_category import CATEGORIES
-
-# Prompts scoring at least this are counted as chain-of-thought elicitation hits.
-COT_HIT = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +52,7 @@ class _Bucket:
     tool_calls: int = 0
     analysed: int = 0
     cot_elicitation_sum: float = 0.0
-    cot_elicitation_hits: int = 0
+    cot_at_least: list[int] = field(default_factory=lambda: [0] * len(COT_THRESHOLDS))
     categories: dict[str, int] = field(default_factory=lambda: dict.fromkeys(CATEGORIES, 0))
 
 
@@ -75,7 +80,10 @@ def record_usage(events: Sequence[StoredEvent]) -> None:
         if event.cot_elicitation is not None:
             bucket.analysed += 1
             bucket.cot_elicitation_sum += event.cot_elicitation
-            bucket.cot_elicitation_hits += event.cot_elicitation >= COT_HIT
+            for i, threshold in enumerate(COT_THRESHOLDS):  # ascending: the first one missed ends it
+                if event.cot_elicitation < threshold:
+                    break
+                bucket.cot_at_least[i] += 1
             if event.category in bucket.categories:
                 bucket.categories[event.category] += 1
         _see(ips, (event.account_pk, event.ip), event.timestamp)
@@ -85,16 +93,16 @@ def record_usage(events: Sequence[StoredEvent]) -> None:
         if event.model not in releases or event.timestamp < releases[event.model]:
             releases[event.model] = event.timestamp
 
+    counted = ["requests", "input_tokens", "output_tokens", "tool_calls", "analysed", "cot_elicitation_sum"]
+    counted += [cot_column(threshold) for threshold in COT_THRESHOLDS] + list(CATEGORIES)
     _upsert(
         UsageHour,
-        ["account_id", "hour", "requests", "input_tokens", "output_tokens", "tool_calls", "analysed"]
-        + ["cot_elicitation_sum", "cot_elicitation_hits", *CATEGORIES],
+        ["account_id", "hour", *counted],
         conflict=["account_id", "hour"],
-        added=["requests", "input_tokens", "output_tokens", "tool_calls", "analysed"]
-        + ["cot_elicitation_sum", "cot_elicitation_hits", *CATEGORIES],
+        added=counted,
         rows=(
             [pk, hour, b.requests, b.input_tokens, b.output_tokens, b.tool_calls, b.analysed]
-            + [b.cot_elicitation_sum, b.cot_elicitation_hits, *(b.categories[c] for c in CATEGORIES)]
+            + [b.cot_elicitation_sum, *b.cot_at_least, *(b.categories[c] for c in CATEGORIES)]
             for (pk, hour), b in sorted(hours.items())
         ),
     )

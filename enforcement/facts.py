@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, timedelta
 
-from django.db.models import Count, F, Q
+from django.db.models import (
+    DateTimeField,
+    ExpressionWrapper,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce, TruncHour
 
-from accounts.models import Account, AnalystDecision, Label, UsageEvent
+from accounts.models import Account, AnalystDecision, Label, UsageEvent, UsageHour, cot_column
 from clusters.models import Cluster
 from enforcement.policy import AccountFacts
 
@@ -25,15 +36,17 @@ CLEARING_ACTIONS = {AnalystDecision.Action.RESTORE.value}
 
 
 def gather_facts(*, account_pks: list[int], document: dict) -> dict[int, AccountFacts]:
-    accounts = list(Account.objects.filter(pk__in=account_pks).only(*FACT_FIELDS))
+    accounts = list(
+        Account.objects.filter(pk__in=account_pks)
+        .only(*FACT_FIELDS)
+        .annotate(**_cot_counts(document["cot_elicitation"]))
+    )
     cluster_ids = {a.cluster_id for a in accounts if a.cluster_id}
     cluster_bands = dict(Cluster.objects.filter(cluster_id__in=cluster_ids).values_list("cluster_id", "band"))
     cleared = _analyst_cleared([a.pk for a in accounts])
-    cot_counts = _cot_counts([a.pk for a in accounts if a.evidence_through], cot=document["cot_elicitation"])
     facts = {}
     for account in accounts:
         newest = account.evidence_through or account.created_at
-        events, eliciting = cot_counts.get(account.pk, (0, 0))
         facts[account.pk] = AccountFacts(
             account_id=account.account_id,
             status=account.status,
@@ -43,8 +56,8 @@ def gather_facts(*, account_pks: list[int], document: dict) -> dict[int, Account
             cluster_band=cluster_bands.get(account.cluster_id),
             age_days=max(0.0, (newest - account.created_at).total_seconds() / 86400),
             analyst_cleared=account.pk in cleared,
-            cot_events=events,
-            cot_elicitation_events=eliciting,
+            cot_events=account.cot_events,
+            cot_elicitation_events=account.cot_eliciting,
         )
     return facts
 
@@ -83,20 +96,28 @@ def _analyst_cleared(account_pks: list[int]) -> set[int]:
     }
 
 
-def _cot_counts(account_pks: list[int], *, cot: dict) -> dict[int, tuple[int, int]]:
-    """Per account: analysed prompts, and those eliciting chain of thought, in the window before its newest
-    reflected evidence (event time), in one query for the batch."""
-    if not account_pks:
-        return {}
-    rows = (
-        UsageEvent.objects.filter(
-            account_id__in=account_pks,
-            timestamp__gte=F("account__evidence_through") - timedelta(days=cot["window_days"]),
-        )
-        .values("account_id")
-        .annotate(
-            events=Count("id", filter=Q(cot_elicitation__isnull=False)),
-            eliciting=Count("id", filter=Q(cot_elicitation__gte=cot["min_score"])),
-        )
+def _cot_counts(cot: dict) -> dict[str, Coalesce]:
+    """Annotations of an account: its analysed prompts, and those eliciting chain of thought, in the window before
+    its newest reflected evidence (event time). Read from the hourly aggregates for the hours after the window's
+    start, and from the events of the hour it starts in from that moment on: exact, since the policy's min_score
+    is one of the thresholds the hours count at. Each is an index probe per account, never a scan of its events."""
+    start = ExpressionWrapper(
+        OuterRef("evidence_through") - timedelta(days=cot["window_days"]), output_field=DateTimeField()
     )
-    return {row["account_id"]: (row["events"], row["eliciting"]) for row in rows}
+    first_hour = TruncHour(start, tzinfo=UTC)
+    later_hours = UsageHour.objects.filter(account_id=OuterRef("pk"), hour__gt=first_hour)
+    first_hour_events = UsageEvent.objects.filter(
+        account_id=OuterRef("pk"), timestamp__gte=start, timestamp__lt=first_hour + timedelta(hours=1)
+    )
+    analysed = first_hour_events.filter(cot_elicitation__isnull=False)
+    eliciting = first_hour_events.filter(cot_elicitation__gte=cot["min_score"])
+    return {
+        "cot_events": _total(later_hours, F("analysed")) + _total(analysed, Value(1)),
+        "cot_eliciting": _total(later_hours, F(cot_column(cot["min_score"]))) + _total(eliciting, Value(1)),
+    }
+
+
+def _total(rows: QuerySet, value) -> Coalesce:
+    """The sum of `value` over the rows of a correlated subquery, 0 when there are none."""
+    summed = rows.order_by().annotate(total=Func(value, function="SUM", output_field=IntegerField()))
+    return Coalesce(Subquery(summed.values("total")), 0)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
-from accounts.models import Band, Decision, Pathway, Status
+from accounts.models import COT_THRESHOLDS, Band, Decision, Pathway, Status
 from enforcement.models import EnforcementPolicy, Reasoning, Tier
 
 LIMITS = ("requests_per_minute", "output_tokens_per_day", "concurrent_requests")
@@ -159,6 +159,10 @@ def validate(document: dict) -> None:
     for name, value in numbers.items():
         if not isinstance(value, int | float) or isinstance(value, bool) or value < 0:
             raise InvalidEnforcementPolicy(f"{name} is a non-negative number")
+    if cot["min_score"] not in COT_THRESHOLDS:
+        raise InvalidEnforcementPolicy(
+            f"cot_elicitation.min_score is one of {list(COT_THRESHOLDS)}: the thresholds usage is counted at"
+        )
     if document["valid_for_seconds"] < 1:
         raise InvalidEnforcementPolicy("valid_for_seconds is at least 1")
     if cot["reasoning"] not in REASONING_ORDER:

@@ -14,7 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from django.db.models import Count, Exists, F, OuterRef, Q, Window
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 
 from accounts.models import Account, AnalystDecision, IdentifierKind, IdentifierSighting, Label, UsageAccountTemplate
@@ -185,16 +185,10 @@ def _sharers(
     wanted = {column for owned in columns.values() for column in owned}
     if not wanted:
         return {}
-    by_kind = defaultdict(set)
-    for kind, key in wanted:
-        by_kind[kind].add(key)
-    # One index condition per kind: with the kinds and keys as two lists, PostgreSQL reads all of each kind.
-    matches = Q()
-    for kind, keys in by_kind.items():
-        matches |= Q(kind=kind, column_key__in=keys)
-    in_columns = LinkEvidence.objects.filter(matches)
-    sizes = in_columns.values_list("kind", "column_key").annotate(accounts=Count("column_key")).order_by()
+    sizes = _in_columns(wanted).values_list("kind", "column_key").annotate(accounts=Count("column_key")).order_by()
     telling = {(kind, key) for kind, key, n in sizes if n <= RULES[LinkKind(kind)].max_accounts}
+    if not telling:
+        return {}
     if until is None:
         clustered = Exists(ClusterMember.objects.filter(account_id=OuterRef("account_id")))
     else:
@@ -204,12 +198,23 @@ def _sharers(
             )
         )
     found = defaultdict(list)
-    for kind, key, pk, seen_at in in_columns.filter(clustered).values_list(
-        "kind", "column_key", "account_id", "seen_at"
+    for kind, key, pk, seen_at in (
+        _in_columns(telling).filter(clustered).values_list("kind", "column_key", "account_id", "seen_at")
     ):
-        if (kind, key) in telling:
-            found[(kind, key)].append((pk, seen_at))
+        found[(kind, key)].append((pk, seen_at))
     return found
+
+
+def _in_columns(columns: set[tuple[int, int]]) -> QuerySet:
+    """The link evidence in these (kind, key) columns."""
+    by_kind = defaultdict(set)
+    for kind, key in columns:
+        by_kind[kind].add(key)
+    # One index condition per kind: with the kinds and keys as two lists, PostgreSQL reads all of each kind.
+    matches = Q()
+    for kind, keys in by_kind.items():
+        matches |= Q(kind=kind, column_key__in=keys)
+    return LinkEvidence.objects.filter(matches)
 
 
 def _known(pks: list[int], *, until: datetime | None) -> Knowledge:

@@ -1,12 +1,22 @@
 """Usage aggregates are kept at ingest, in event time, and count each accepted event exactly once."""
 
 from datetime import UTC, datetime
+from unittest import mock
 
 import pytest
 
 from accounts.ingest import EventInput, ingest_events
-from accounts.models import ModelFirstSeen, UsageAccountIp, UsageAccountModel, UsageAccountTemplate, UsageHour
+from accounts.models import (
+    COT_THRESHOLDS,
+    ModelFirstSeen,
+    UsageAccountIp,
+    UsageAccountModel,
+    UsageAccountTemplate,
+    UsageHour,
+    cot_column,
+)
 from accounts.services import register_signup
+from riskscore.features.prompts import PromptAnalysis
 from tests.builders import next_id, signup_input
 
 GRADER = "You are a grader. Score the RESPONSE against the rubric 1-10 and justify each criterion: {payload}"
@@ -85,3 +95,12 @@ def test_events_are_bucketed_by_their_utc_hour_whatever_their_offset(account):
     india = timezone(timedelta(hours=5, minutes=30))
     ingest(usage(account, datetime(2026, 3, 1, 15, 10, tzinfo=india)))
     assert UsageHour.objects.get(account=account).hour == at(9)
+
+
+def test_an_hour_counts_its_prompts_at_each_elicitation_threshold(account):
+    scores = [0.05, 0.1, 0.5999, 0.6, 1.0]
+    with mock.patch("accounts.ingest.analyse_prompt", side_effect=[PromptAnalysis(s, "coding", 1, 3) for s in scores]):
+        ingest(*(usage(account, at(9, n), index=n, prompt="a prompt") for n in range(len(scores))))
+    bucket = UsageHour.objects.get(account=account)
+    counts = [getattr(bucket, cot_column(threshold)) for threshold in COT_THRESHOLDS]
+    assert (bucket.analysed, counts) == (5, [4, 3, 3, 3, 3, 2, 1, 1, 1, 1])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 from datetime import UTC, datetime, timedelta
+from unittest import mock
 
 from django.utils import timezone
 
@@ -12,6 +13,7 @@ from accounts.models import Account
 from accounts.services import register_signup
 from clusters.models import Cluster
 from riskscore import policy
+from riskscore.features.prompts import PromptAnalysis
 from tests.builders import next_id, signup_input
 
 SIGNED_UP = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
@@ -23,7 +25,7 @@ def new_account(**overrides) -> Account:
 
 
 def add_usage(account: Account, *, days_after_signup: float, count: int = 1, cot: float = 0.0) -> None:
-    """Usage events carrying a chain-of-thought elicitation score, as prompt analysis would have stored."""
+    """Usage events whose prompts prompt analysis scores `cot` for chain-of-thought elicitation."""
     base = account.created_at + timedelta(days=days_after_signup)
     events = [
         EventInput(
@@ -35,11 +37,13 @@ def add_usage(account: Account, *, days_after_signup: float, count: int = 1, cot
             model="m",
             input_tokens=10,
             output_tokens=20,
+            prompt="a prompt",
         )
         for i in range(count)
     ]
-    ingest_events(events, invalid=[], request_rescores=lambda pks: None)
-    account.usage_events.filter(event_id__in=[e.event_id for e in events]).update(cot_elicitation=cot)
+    analysis = PromptAnalysis(cot_elicitation=cot, category="reasoning", template_fingerprint=1, length_words=2)
+    with mock.patch("accounts.ingest.analyse_prompt", return_value=analysis):
+        ingest_events(events, invalid=[], request_rescores=lambda pks: None)
 
 
 def make_cluster(members: list[Account], *, band: str) -> Cluster:

@@ -54,9 +54,18 @@ def test_installing_a_policy_makes_a_new_version(admin_client):
         candidate(restricted_bands=["very-high"]),
         candidate(valid_for_seconds=-1),
         {**candidate(), "tiers": {**candidate()["tiers"], "blocked": {**candidate()["tiers"]["standard"]}}},
+        candidate(cot_elicitation={**DEFAULT_ENFORCEMENT_POLICY["cot_elicitation"], "min_score": 0.65}),
         "not an object",
     ],
-    ids=["missing tiers", "banned not blocked", "unknown band", "negative ttl", "blocked allows traffic", "string"],
+    ids=[
+        "missing tiers",
+        "banned not blocked",
+        "unknown band",
+        "negative ttl",
+        "blocked allows traffic",
+        "cot score not counted hourly",
+        "string",
+    ],
 )
 def test_a_bad_policy_is_400_and_changes_nothing(admin_client, document):
     response = admin_client.put("/api/v1/enforcement-policy", {"document": document}, format="json")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -11,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from accounts.ingest import EventInput, ingest_events
 from accounts.models import Account, AnalystDecision, Label
 from accounts.services import DecisionInput, record_decision, register_signup
+from clusters.graph.kinds import RULES, LinkKind
 from clusters.models import Cluster
 from clusters.services import detect_clusters
 from riskscore import registry
@@ -155,3 +157,13 @@ def test_the_account_model_scores_an_account_linked_to_a_flagged_cluster_higher_
     linked, unlinked = score_many([row, {**row, **dict.fromkeys(CLUSTER_FEATURES, 0.0)}], kind="account")
     assert linked.raw_margin > unlinked.raw_margin and linked.probability >= unlinked.probability
     assert "linked_cluster" in [reason.code for reason in linked.reasons]
+
+
+def test_a_card_shared_by_more_accounts_than_its_kind_allows_links_to_no_cluster(baseline, monkeypatch):
+    ring = card_ring(5)
+    detect_clusters()
+    newcomer = signup(50, card="pmfp_ring", at=RING_START + timedelta(hours=3))
+    card = LinkKind.PAYMENT_FINGERPRINT
+    monkeypatch.setitem(RULES, card, dataclasses.replace(RULES[card], max_accounts=len(ring) - 1))
+    found = features([newcomer], RING_START + timedelta(hours=4))
+    assert found[newcomer.pk] == dict.fromkeys(CLUSTER_FEATURES, 0.0)

@@ -5,8 +5,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from accounts.models import UsageHour
 from accounts.services import register_signup
-from riskscore.features.usage import USAGE_FEATURES, usage_features
+from riskscore.features.usage import USAGE_FEATURES, HourNumber, hour_number, usage_features
 from tests.accounts.test_usage_aggregates import GRADER, ingest, usage
 from tests.builders import signup_input
 
@@ -105,3 +106,27 @@ def test_a_batch_of_accounts_each_as_of_its_own_time_gets_the_features_each_gets
     assert linked, "the population shares some exits"
     for account in accounts:
         assert batch[account.pk] == pytest.approx(alone[account.pk], nan_ok=True)
+
+
+def test_hours_are_numbered_alike_in_the_database_and_here(account):
+    moments = [
+        datetime(1999, 12, 31, 23, 59, tzinfo=UTC),
+        hours(5) + timedelta(minutes=59, seconds=59),
+        hours(24 * 400),
+    ]
+    ingest(*(usage(account, moment, index=i) for i, moment in enumerate(moments)))
+    numbered = UsageHour.objects.filter(account=account).order_by("hour").values_list(HourNumber("hour"), flat=True)
+    assert list(numbered) == [hour_number(moment) for moment in moments]
+
+
+def test_the_longest_idle_stretch_is_the_longest_gap_between_active_hours(account):
+    ingest(*(usage(account, hours(h), index=i) for i, h in enumerate((0, 1, 5, 30, 31))))
+    assert usage_features(account, at=hours(31))["usage_longest_idle_hours"] == 24
+
+
+def test_of_equally_busy_exits_the_first_twenty_in_address_order_are_looked_up_on_others(account, other):
+    ingest(usage(other, hours(0), ip="9.0.0.1"))
+    # Numerically 9.0.0.1 comes first; as text it would come last, the 21st, and not be looked up.
+    addresses = ["9.0.0.1", *(f"10.0.0.{n}" for n in range(1, 21))]
+    ingest(*(usage(account, hours(1), index=i, ip=ip) for i, ip in enumerate(addresses)))
+    assert usage_features(account, at=hours(2))["usage_shared_exit_accounts"] == 1

@@ -38,6 +38,13 @@ def test_enterprise_thresholds_override_the_default():
     assert decide(probability=0.25, pathway="enterprise", document=DEFAULT_POLICY).band == "low"
 
 
+def test_deciding_for_a_pathway_with_overrides_leaves_the_document_as_it_was():
+    before = copy.deepcopy(DEFAULT_POLICY)
+    outcome = decide(probability=0.3, pathway="enterprise", document=DEFAULT_POLICY)
+    outcome.verification.append("changed by the caller")
+    assert DEFAULT_POLICY == before
+
+
 def test_threshold_equal_to_the_score_takes_the_higher_band():
     assert decide(probability=0.5, pathway="standard", document=DEFAULT_POLICY).band == "high"
 
