@@ -2,10 +2,12 @@
 
 1. Column weights (`weights.py`): kind, inverse frequency, organisation context.
 2. Connected components over strong columns (`components.py`).
-3. FRAUDAR-style dense blocks over the weak columns (`peeling.py`): groups that share
+3. Risk-seeded grouping (`seeded.py`): accounts the account model scores high, in no
+   component, follow the suspect they share the most weak evidence with (a quiet campaign).
+4. FRAUDAR-style dense blocks over the weak columns (`peeling.py`): groups that share
    no single telling identifier but many weak ones (templates, time buckets, networks).
-   A block that mostly lies in a component extends it; otherwise it is a group of its own.
-4. Per group: size, density, synchrony (`synchrony.py`), identifier mix, member scores
+   A block that mostly lies in a group extends it; otherwise it is a group of its own.
+5. Per group: size, density, synchrony (`synchrony.py`), identifier mix, member scores
    and labels — the inputs of the cluster score (`clusters.scoring`).
 """
 
@@ -17,6 +19,7 @@ from clusters.graph.components import strong_components
 from clusters.graph.kinds import RULES, LinkKind
 from clusters.graph.model import DetectedGroup, EvidenceGraph
 from clusters.graph.peeling import MIN_BLOCK_ACCOUNTS, dense_blocks
+from clusters.graph.seeded import SUSPECT_SCORE, follow_suspect_peers
 from clusters.graph.synchrony import IN_GROUP_SHARE, groups_synchrony
 from clusters.graph.weights import SYNCHRONY_KIND, USAGE_KIND, ColumnWeights, column_weights
 
@@ -62,10 +65,14 @@ class InProcessDetector:
     def detect_with(self, graph: EvidenceGraph, weights: ColumnWeights) -> list[DetectedGroup]:
         """Detection with column weights given (an incremental run passes the whole graph's column sizes)."""
         labels = strong_components(graph, weights.strong)
+        # Suspects first: left to the dense-block search, a quiet campaign's accounts end up in a block of heavy users.
+        from_suspects = follow_suspect_peers(
+            graph, weights, labels, min_weight=ATTACH_WEIGHT, min_columns=ATTACH_MIN_COLUMNS
+        )
         from_blocks = self._add_dense_blocks(graph, weights, labels)
         if self.attach_weight is not None:
             attach_by_weak_links(graph, weights, labels, min_weight=self.attach_weight)
-        return describe_groups(graph, weights, labels, from_blocks)
+        return describe_groups(graph, weights, labels, from_suspects=from_suspects, from_blocks=from_blocks)
 
     def _add_dense_blocks(self, graph: EvidenceGraph, weights: ColumnWeights, labels: np.ndarray) -> set[int]:
         weak = (weights.weight[graph.cols] > 0) & ~weights.strong[graph.cols]
@@ -146,7 +153,7 @@ def attach_by_weak_links(graph: EvidenceGraph, weights: ColumnWeights, labels: n
 
 
 def describe_groups(
-    graph: EvidenceGraph, weights: ColumnWeights, labels: np.ndarray, from_blocks: set[int]
+    graph: EvidenceGraph, weights: ColumnWeights, labels: np.ndarray, *, from_suspects: set[int], from_blocks: set[int]
 ) -> list[DetectedGroup]:
     """Features of every group, vectorised over groups (there may be a hundred thousand)."""
     n, m = graph.n_accounts, graph.n_columns
@@ -189,7 +196,7 @@ def describe_groups(
         return np.bincount(labels[in_group], weights=values[in_group], minlength=n_groups)
 
     member_score_mean = per_group(graph.member_score.astype(np.float64)) / np.maximum(size, 1)
-    high_member_share = per_group((graph.member_score >= 0.5).astype(np.float64)) / np.maximum(size, 1)
+    high_member_share = per_group((graph.member_score >= SUSPECT_SCORE).astype(np.float64)) / np.maximum(size, 1)
     abusive = per_group((graph.label == 1).astype(np.float64))
     legitimate = per_group((graph.label == -1).astype(np.float64))
     academic_share = per_group(graph.academic.astype(np.float64)) / np.maximum(size, 1)
@@ -227,9 +234,15 @@ def describe_groups(
             "labelled_legitimate": float(legitimate[g]),
             "members_per_day": round(len(members) / (span_days + 1.0), 4),
         }
-        found_by = "components+dense_block" if g in from_blocks else "components"
-        if g in from_blocks and not strong_share[g]:
-            found_by = "dense_block"
+        searches = [
+            search
+            for search, found in (
+                ("components", strong_share[g] > 0),
+                ("risk_seeded", g in from_suspects),
+                ("dense_block", g in from_blocks),
+            )
+            if found
+        ]
         groups.append(
             DetectedGroup(
                 members=members.astype(np.int64),
@@ -237,7 +250,7 @@ def describe_groups(
                 links=links,
                 joined=times,
                 last_seen=float(max(last_seen[g], times.max())),
-                found_by=found_by,
+                found_by="+".join(searches),
             )
         )
     return groups

@@ -44,7 +44,7 @@ class DetectedGroup:
     links: list[dict]  # [{"kind": name, "accounts": k}], most accounts first
     joined: np.ndarray  # float64[k]: event time each member was first linked to another member
     last_seen: float
-    found_by: str  # "components", "dense_block" or both
+    found_by: str  # the searches that made it: "components", "risk_seeded", "dense_block", joined by "+"
 
 
 class GraphDetector(Protocol):

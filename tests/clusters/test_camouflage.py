@@ -16,7 +16,9 @@ def test_attackers_in_step_on_one_template_are_one_pure_flagged_cluster_despite_
     assert Account.objects.filter(account_id__startswith="camo_3_").count() == 162
     assert UsageEvent.objects.filter(account__account_id__startswith="camo_3_").count() > 162 * 6
     assert report.found == 12 and report.cluster_size == 12 and report.bystanders_in_cluster == 0
-    assert report.found_by == "dense_block"
+    # The account model scores the attackers high, so the risk-seeded grouping places them first; the dense-block
+    # search finds the same block over their weak evidence.
+    assert "dense_block" in report.found_by.split("+")
     assert report.cluster_band in ("high", "critical")
     assert report.attackers_flagged == 12 and report.hours_to_flag_median is not None
     assert report.detection_runs >= 3

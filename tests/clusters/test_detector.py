@@ -6,6 +6,7 @@ from clusters.graph.detector import InProcessDetector
 from clusters.graph.kinds import LinkKind
 from clusters.graph.model import GraphDetector
 from clusters.graph.weights import column_weights
+from clusters.scoring import cluster_score
 from tests.clusters.graphs import graph_of, own_devices
 
 detector: GraphDetector = InProcessDetector()
@@ -152,3 +153,43 @@ def test_an_ungrouped_account_joins_by_the_exits_it_shares_with_a_group_only_whe
     links += [(a, LinkKind.TEMPLATE, "campaign-template") for a in (*range(6), 8)]
     links += [(a, LinkKind.SYNCHRONY, "campaign-hour") for a in (2, 3, 8)]
     assert groups_as_sets(graph_of(links, accounts=40)) == [set(range(7))]
+
+
+def quiet_chain(accounts: range, name: str) -> list[tuple[int, LinkKind, str]]:
+    """What a quiet campaign leaves: an exit and its /24 per neighbouring pair, and three hours in step together."""
+    links = []
+    for a, b in zip(accounts[:-1], accounts[1:], strict=True):
+        links += [(x, LinkKind.USAGE_IP, f"{name}-exit-{a}") for x in (a, b)]
+        links += [(x, LinkKind.USAGE_IP_PREFIX, f"{name}-prefix-{a}") for x in (a, b)]
+    links += [(a, LinkKind.SYNCHRONY, f"{name}-hour-{h}") for a in accounts for h in range(3)]
+    return links
+
+
+def test_suspects_sharing_only_weak_evidence_are_a_flagged_group_and_the_same_evidence_among_honest_accounts_is_none():
+    quiet, honest, population = range(0, 6), range(6, 12), range(12, 212)
+    links = own_devices(range(212)) + quiet_chain(quiet, "quiet") + quiet_chain(honest, "honest")
+    links += [(a, LinkKind.TEMPLATE, f"popular-{a % 4}") for a in range(212)]
+    links += [(a, LinkKind.SYNCHRONY, f"busy-hour-{a % 7}") for a in population]
+    (group,) = detector.detect(graph_of(links, accounts=212, scores={a: 0.9 for a in quiet}))
+    assert set(group.members.tolist()) == set(quiet) and group.found_by == "risk_seeded"
+    assert cluster_score(group.features) >= 0.5
+
+
+def test_a_suspect_in_step_with_a_suspect_of_a_component_joins_the_component_and_an_honest_account_does_not():
+    links = own_devices(range(20)) + [(a, LinkKind.PAYMENT_FINGERPRINT, "card") for a in range(5)]
+    # Accounts 5 (a suspect) and 6 (scored low) each work in step with a card holder in three hours.
+    links += [(a, LinkKind.SYNCHRONY, f"step-{a % 5}-{h}") for a in (0, 5, 1, 6) for h in range(3)]
+    scores = {a: 0.9 for a in range(6)}
+    (group,) = detector.detect(graph_of(links, accounts=20, scores=scores))
+    assert set(group.members.tolist()) == set(range(6)) and group.found_by == "components+risk_seeded"
+
+
+def test_suspects_tied_only_by_the_templates_of_a_week_are_not_grouped():
+    links = own_devices(range(20)) + [(a, LinkKind.TEMPLATE, f"benchmark-{t}") for a in range(4) for t in range(6)]
+    assert groups_as_sets(graph_of(links, accounts=20, scores={a: 0.9 for a in range(4)})) == []
+
+
+def test_an_account_analysts_labelled_legitimate_is_no_suspect_whatever_its_score():
+    links = own_devices(range(20)) + quiet_chain(range(3), "quiet")
+    graph = graph_of(links, accounts=20, scores={a: 0.9 for a in range(3)}, labels={1: -1})
+    assert groups_as_sets(graph) == []
