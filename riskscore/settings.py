@@ -199,7 +199,7 @@ CACHE_TTL_SECONDS = float(os.getenv("CACHE_TTL_SECONDS", "5"))
 
 # Reuse counts saturate here: past it an identifier is simply "very shared",
 # and the hook's index scan stays bounded.
-REUSE_COUNT_CAP = int(os.getenv("REUSE_COUNT_CAP", "250"))
+REUSE_COUNT_CAP = int(os.getenv("REUSE_COUNT_CAP", "1000"))
 
 # How often celery beat runs hydra-cluster detection over new evidence (seconds).
 CLUSTER_DETECTION_INTERVAL_SECONDS = int(os.getenv("CLUSTER_DETECTION_INTERVAL_SECONDS", "600"))

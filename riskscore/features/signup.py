@@ -114,7 +114,8 @@ def extract_signup_features(signup: SignupInput) -> SignupEvidence:
         phone=phone_canonical(signup.phone),
         is_academic_email=is_academic,
     )
-    counted = counted_identifiers(identifiers, domain_kind=domain.kind, prefix=ip.prefix)
+    # The /24's academic share is counted for every signup, but recorded only for academic ones.
+    counted = identifiers if is_academic else [*identifiers, Identifier(IdentifierKind.ACADEMIC_IP_PREFIX, ip.prefix)]
     reuse = count_reuse(counted, at=signup.created_at)
 
     features: dict[str, float] = {
@@ -170,20 +171,6 @@ def extract_signup_features(signup: SignupInput) -> SignupEvidence:
 def features_from_storage(stored: dict[str, float | None]) -> dict[str, float]:
     """Stored signup features back as model input: null (JSON has no NaN) is a missing value."""
     return {name: math.nan if stored.get(name) is None else stored[name] for name in SIGNUP_FEATURES}
-
-
-def counted_identifiers(identifiers: list[Identifier], *, domain_kind: str, prefix: str) -> list[Identifier]:
-    """The identifiers whose reuse a signup's features count, from the ones it is recorded under.
-
-    A free webmail domain's sightings are recorded but not counted: how many accounts signed up with
-    gmail.com this week measures the provider's own traffic, not the account, and it is the one count
-    that reads thousands of sightings. The /24's academic share is counted for every signup, but
-    recorded only for academic ones.
-    """
-    counted = [i for i in identifiers if not (domain_kind == "free" and i.kind == IdentifierKind.EMAIL_DOMAIN)]
-    if domain_kind != "academic":
-        counted.append(Identifier(IdentifierKind.ACADEMIC_IP_PREFIX, prefix))
-    return counted
 
 
 def academic_share(reuse: ReuseCounts) -> float:

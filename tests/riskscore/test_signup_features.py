@@ -55,13 +55,3 @@ def test_missing_optional_identifiers_are_unknown_not_zero(baseline):
     features = extract_signup_features(signup_input(payment_fingerprint="", phone=""))
     assert features.features["payment_missing"] == 1
     assert math.isnan(features.features["shared_payment_accounts_24h"])
-
-
-def test_a_webmail_domain_is_recorded_but_its_reuse_not_counted(baseline):
-    register(email="first@gmail.com", created_at="2026-03-01T09:00:00Z")
-    register(email="someone@acme-robotics.io", created_at="2026-03-01T09:00:00Z")
-    webmail = extract_signup_features(signup_input(email="second@gmail.com", created_at="2026-03-01T10:00:00Z"))
-    custom = extract_signup_features(signup_input(email="other@acme-robotics.io", created_at="2026-03-01T10:00:00Z"))
-    assert math.isnan(webmail.features["shared_email_domain_accounts_7d"])
-    assert custom.features["shared_email_domain_accounts_7d"] == 1
-    assert "EMAIL_DOMAIN" in {identifier.kind.name for identifier in webmail.identifiers}
