@@ -41,9 +41,8 @@ from accounts.models import (
 )
 from clusters.models import Cluster, ClusterMember
 from enforcement.models import Enforcement, TierChange
+from riskscore.features.usage import COT_HIT
 
-# A prompt scoring at least this is counted as asking for reasoning traces to train on.
-COT_ELICITATION_THRESHOLD = 0.5
 LINKED_ACCOUNTS_SHOWN = 12
 TIER_CHANGES_SHOWN = 50
 QUEUE_SORTS = {"evidence": ("-latest_evidence", "-id"), "score": ("-score", "-id")}
@@ -150,7 +149,7 @@ class UsageSummary:
 def usage_summary(*, account: Account) -> UsageSummary:
     """Usage per day by event time: volume, capability mix, chain-of-thought-elicitation share, and models used."""
     events = UsageEvent.objects.filter(account=account)
-    elicits = Case(When(cot_elicitation__gte=COT_ELICITATION_THRESHOLD, then=Value(1.0)), default=Value(0.0))
+    elicits = Case(When(cot_elicitation__gte=COT_HIT, then=Value(1.0)), default=Value(0.0))
     per_day = (
         events.annotate(day=TruncDate("timestamp"))
         .values("day")

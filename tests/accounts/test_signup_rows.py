@@ -11,7 +11,6 @@ from accounts.models import Account, Band, Decision, Pathway, ScoreRecord, Statu
 from accounts.signup_rows import _row_fields, _row_values
 from enforcement.services import first_enforcement
 
-
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="the one-statement insert is PostgreSQL's; SQLite takes the ORM's"
 )
@@ -45,8 +44,15 @@ def test_row_values_are_what_django_would_send(db, baseline):
         signup_features={"f": 1.0},
     )
     record = ScoreRecord(
-        account=account, trigger=Trigger.SIGNUP, score=0.25, band="low", decision="allow", model_version="m1",
-        scored_at=at, verification=[], reasons=[],
+        account=account,
+        trigger=Trigger.SIGNUP,
+        score=0.25,
+        band="low",
+        decision="allow",
+        model_version="m1",
+        scored_at=at,
+        verification=[],
+        reasons=[],
     )
     first = first_enforcement(account=account)
     cases = [

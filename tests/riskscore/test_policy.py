@@ -42,7 +42,7 @@ def test_deciding_for_a_pathway_with_overrides_leaves_the_document_as_it_was():
     before = copy.deepcopy(DEFAULT_POLICY)
     outcome = decide(probability=0.3, pathway="enterprise", document=DEFAULT_POLICY)
     outcome.verification.append("changed by the caller")
-    assert DEFAULT_POLICY == before
+    assert before == DEFAULT_POLICY
 
 
 def test_threshold_equal_to_the_score_takes_the_higher_band():
