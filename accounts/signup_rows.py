@@ -139,35 +139,45 @@ def _row_values(obj: models.Model, *, skip: frozenset[str] = frozenset()) -> lis
     signup's Python over its ~50 fields; a value Django would send unchanged is taken as it is.
     """
     values = []
-    for field in _row_fields(type(obj), skip):
+    for field, unchanged in _row_plan(type(obj), skip):
         value = getattr(obj, field.attname)
-        if not _sent_unchanged(field, value):
+        if not _sent_unchanged(value, unchanged, null=field.null):
             value = field.get_db_prep_save(field.pre_save(obj, True), connection)
         values.append(value)
     return values
 
 
-# The value types each field class passes to PostgreSQL unchanged (Django's to_python and
-# get_db_prep_value are identities for them; integers it wraps in psycopg's sized types); anything
-# else, and every field that sets its own value on save (auto_now), takes Django's path.
-_UNCHANGED_TYPES: dict[type[models.Field], tuple[type, ...]] = {
-    models.CharField: (str,),
-    models.TextField: (str,),
-    models.FloatField: (float,),
-    models.BooleanField: (bool,),
+# The value type each field class passes to PostgreSQL unchanged (Django's to_python and
+# get_db_prep_value are identities for it; integers it wraps in psycopg's sized types); any other
+# field, and every field that sets its own value on save (auto_now), takes Django's path.
+_UNCHANGED_TYPES: dict[type[models.Field], type] = {
+    models.CharField: str,
+    models.TextField: str,
+    models.FloatField: float,
+    models.BooleanField: bool,
+    models.DateTimeField: datetime,
 }
 
 
-def _sent_unchanged(field: models.Field, value: object) -> bool:
+@functools.cache
+def _row_plan(model: type[models.Model], skip: frozenset[str]) -> tuple[tuple[models.Field, type | None], ...]:
+    """Each row field with the value type it passes unchanged (None: it always takes Django's path), worked out once."""
+    return tuple((field, _unchanged_type(field)) for field in _row_fields(model, skip))
+
+
+def _unchanged_type(field: models.Field) -> type | None:
     if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+        return None
+    return _UNCHANGED_TYPES.get(type(field))
+
+
+def _sent_unchanged(value: object, unchanged: type | None, *, null: bool) -> bool:
+    if unchanged is None:
         return False
     if value is None:
-        return field.null
-    if isinstance(field, models.DateTimeField):
+        return null
+    if unchanged is datetime:
         return type(value) is datetime and value.tzinfo is not None
-    types = _UNCHANGED_TYPES.get(type(field))
-    if types is None:
-        return False
     # A str subclass (a TextChoices member) goes as it is, as Django sends it; a float subclass (a numpy
     # float) is converted, as Django converts it.
-    return isinstance(value, str) if types == (str,) else type(value) in types
+    return isinstance(value, str) if unchanged is str else type(value) is unchanged

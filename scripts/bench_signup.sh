@@ -88,7 +88,6 @@ else
   echo "== $present accounts present, no population needed"
 fi
 
-echo
 # Signups an interrupted run left behind would crowd the week every run reads and writes.
 delete_bench_signups
 echo

@@ -39,7 +39,7 @@ TOP_LOOKED_UP = 20
 MEASURED_CATEGORIES = tuple(c for c in CATEGORIES if c != "general")
 # Prompts scoring at least this are chain-of-thought elicitation hits (one of the hourly COT_THRESHOLDS).
 COT_HIT = 0.5
-# What the features read of an hour (requests first), each summed over the window.
+# What the features read of an hour, each summed over the window.
 HOUR_COUNTS = (
     "requests",
     "input_tokens",
@@ -161,11 +161,12 @@ def usage_features_many(accounts: list[Account], *, at: dict[int, datetime]) -> 
             features["usage_requests_7d"] = 0
             continue
         numbers, *columns = zip(*mine, strict=True)
-        totals = dict(zip(HOUR_COUNTS, map(sum, columns), strict=True))  # each summed in hour order
+        per_hour = dict(zip(HOUR_COUNTS, columns, strict=True))
+        totals = {name: sum(values) for name, values in per_hour.items()}  # each summed in hour order
         features["usage_requests_7d"] = totals["requests"]
         features.update(_volume(totals, active_hours=len(mine)))
         features.update(_prompts(totals))
-        features.update(_timing(numbers, columns[0]))
+        features.update(_timing(numbers, per_hour["requests"]))
         active.append(account.pk)
     if active:
         _linked(result, active, at=at, latest=latest)
