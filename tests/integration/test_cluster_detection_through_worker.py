@@ -4,6 +4,8 @@ import pytest
 
 from tests.clusters.test_detection import card_ring
 from tests.conftest import client_with_scopes
+from accounts.models import Account
+from tests.integration.conftest import wait_for
 from tests.integration.test_jobs_through_worker import job_when_finished
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
@@ -21,3 +23,12 @@ def test_detection_job_runs_in_the_worker_and_the_cluster_is_readable(celery_wor
     cluster_id = client.get(f"/api/v1/accounts/{ring[0].account_id}").json()["cluster_id"]
     cluster = client.get(f"/api/v1/clusters/{cluster_id}").json()
     assert sorted(cluster["member_ids"]) == sorted(a.account_id for a in ring)
+
+    # The detection sent the members' re-scores (their cluster features changed); the worker runs them.
+    signup_scored_at = {a.pk: a.scored_at for a in ring}
+
+    def rescored():
+        members = Account.objects.filter(pk__in=signup_scored_at)
+        return all(m.rescore_requested_at is None and m.scored_at > signup_scored_at[m.pk] for m in members)
+
+    assert wait_for(rescored)
