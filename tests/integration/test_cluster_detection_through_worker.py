@@ -2,9 +2,9 @@
 
 import pytest
 
+from accounts.models import Account
 from tests.clusters.test_detection import card_ring
 from tests.conftest import client_with_scopes
-from accounts.models import Account
 from tests.integration.conftest import wait_for
 from tests.integration.test_jobs_through_worker import job_when_finished
 
