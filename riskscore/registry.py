@@ -22,6 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from riskscore.models import ModelVersion
+from riskscore.single_row import SingleRowContributions
 
 BASELINE_DIR = Path(__file__).resolve().parent / "data" / "baseline"
 
@@ -42,6 +43,7 @@ class LoadedModel:
     feature_names: tuple[str, ...]
     calibration_x: np.ndarray
     calibration_y: np.ndarray
+    contributions_of_one: SingleRowContributions
 
     def calibrate(self, raw_margin: np.ndarray | float) -> np.ndarray | float:
         return np.interp(raw_margin, self.calibration_x, self.calibration_y)
@@ -54,13 +56,15 @@ def checksum(artifact: str) -> str:
 def load(model: ModelVersion) -> LoadedModel:
     if checksum(model.artifact) != model.checksum:
         raise CorruptModel(f"model {model.version}: artifact checksum does not match")
+    booster = lightgbm.Booster(model_str=model.artifact)
     return LoadedModel(
         version=model.version,
         kind=model.kind,
-        booster=lightgbm.Booster(model_str=model.artifact),
+        booster=booster,
         feature_names=tuple(model.feature_names),
         calibration_x=np.asarray(model.calibration["x"], dtype=float),
         calibration_y=np.asarray(model.calibration["y"], dtype=float),
+        contributions_of_one=SingleRowContributions(booster),
     )
 
 

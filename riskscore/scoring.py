@@ -24,7 +24,10 @@ class Score:
 
 
 def score_features(features: dict[str, float], *, kind: str) -> Score:
-    return score_many([features], kind=kind)[0]
+    """One row (the signup hook): LightGBM's single-row path, same numbers as score_many."""
+    model = registry.active_model(kind)
+    row = np.array([features.get(name, math.nan) for name in model.feature_names], dtype=np.float64)
+    return _score(model, features, model.contributions_of_one(row))
 
 
 def score_many(rows: list[dict[str, float]], *, kind: str) -> list[Score]:
@@ -35,19 +38,17 @@ def score_many(rows: list[dict[str, float]], *, kind: str) -> list[Score]:
     matrix = np.array([[row.get(name, math.nan) for name in model.feature_names] for row in rows], dtype=np.float64)
     # num_threads=1: a Booster loaded from text ignores its params, and every worker would spin on every core.
     contributions = model.booster.predict(matrix, pred_contrib=True, num_threads=1)
-    raw_margins = contributions.sum(axis=1)
-    probabilities = np.asarray(model.calibrate(raw_margins), dtype=np.float64)
-    scores = []
-    for features, row_contributions, raw_margin, probability in zip(
-        rows, contributions.tolist(), raw_margins.tolist(), probabilities.tolist(), strict=True
-    ):
-        by_feature = dict(zip(model.feature_names, row_contributions[:-1], strict=True))
-        scores.append(
-            Score(
-                probability=round(probability, 6),
-                raw_margin=raw_margin,
-                reasons=explain(by_feature, features),
-                model_version=model.version,
-            )
-        )
-    return scores
+    return [_score(model, features, row) for features, row in zip(rows, contributions, strict=True)]
+
+
+def _score(model: registry.LoadedModel, features: dict[str, float], contributions: np.ndarray) -> Score:
+    """contributions: pred_contrib's row, the features' then the expected value; they sum to the raw margin."""
+    raw_margin = float(contributions.sum())
+    probability = float(model.calibrate(raw_margin))
+    by_feature = dict(zip(model.feature_names, contributions[:-1].tolist(), strict=True))
+    return Score(
+        probability=round(probability, 6),
+        raw_margin=raw_margin,
+        reasons=explain(by_feature, features),
+        model_version=model.version,
+    )

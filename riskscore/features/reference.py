@@ -535,15 +535,18 @@ def phone_info(phone: str | None, country: str | None) -> PhoneInfo:
         number = phonenumbers.parse(phone, declared)
     except phonenumbers.NumberParseException:
         return invalid
-    if not phonenumbers.is_valid_number(number):
-        return invalid
+    # is_valid_number(n) is exactly "a region and a known line type": asking for the type once, not for
+    # validity and then the type, halves the pattern matching (a +1 number is tried against 25 regions).
     region = phonenumbers.region_code_for_number(number)
+    line_type = phonenumbers.number_type(number)
+    if region is None or line_type == phonenumbers.PhoneNumberType.UNKNOWN:
+        return invalid
     return PhoneInfo(
         is_missing=False,
         is_valid=True,
         region=region,
-        is_voip=phonenumbers.number_type(number) == phonenumbers.PhoneNumberType.VOIP,
-        region_mismatch=bool(region and declared and region != declared),
+        is_voip=line_type == phonenumbers.PhoneNumberType.VOIP,
+        region_mismatch=bool(declared and region != declared),
     )
 
 

@@ -438,6 +438,44 @@ def test_mobile_number_is_not_voip():
     assert phone_info("+44 7400 123456", "GB").is_voip is False
 
 
+def example_numbers() -> list[str]:
+    """Every region's example mobile, VoIP, fixed-line and toll-free numbers, the non-geographic ones,
+    and each of them with a digit cut off (mostly invalid)."""
+    import phonenumbers
+
+    examples = [
+        phonenumbers.example_number_for_type(region, line_type)
+        for region in sorted(phonenumbers.SUPPORTED_REGIONS)
+        for line_type in (
+            phonenumbers.PhoneNumberType.MOBILE,
+            phonenumbers.PhoneNumberType.VOIP,
+            phonenumbers.PhoneNumberType.FIXED_LINE,
+            phonenumbers.PhoneNumberType.TOLL_FREE,
+        )
+    ]
+    examples += [
+        phonenumbers.example_number_for_non_geo_entity(code) for code in phonenumbers.COUNTRY_CODES_FOR_NON_GEO_REGIONS
+    ]
+    e164 = [phonenumbers.format_number(n, phonenumbers.PhoneNumberFormat.E164) for n in examples if n is not None]
+    return e164 + [number[:-1] for number in e164]
+
+
+def test_validity_region_and_voip_agree_with_phonenumbers_own_answers():
+    import phonenumbers
+
+    numbers = example_numbers()
+    for number in numbers:
+        parsed = phonenumbers.parse(number, None)
+        info = phone_info(number, "US")
+        assert info.is_valid == phonenumbers.is_valid_number(parsed), number
+        if info.is_valid:
+            assert info.region == phonenumbers.region_code_for_number(parsed), number
+            assert info.is_voip == (phonenumbers.number_type(parsed) == phonenumbers.PhoneNumberType.VOIP), number
+            assert info.region_mismatch == (info.region != "US"), number
+    valid = [phone_info(number, None).is_valid for number in numbers]
+    assert 500 < sum(valid) < len(numbers) - 100  # both kinds are well represented
+
+
 @pytest.mark.parametrize(
     "phone, country", [("not a phone", "US"), ("12345", None), ("+1 555", "US"), ("+999 1234", None)]
 )
