@@ -22,7 +22,7 @@ from enforcement.models import Enforcement, TierChange
 from enforcement.policy import current_enforcement_policy
 from enforcement.services import FirstEnforcement, enforce_new_account, first_enforcement
 from riskscore.features.identifiers import Identifier
-from riskscore.features.reuse import record_sightings
+from riskscore.features.reuse import array_literal, record_sightings
 
 STALE_POLICY = "RS001"  # raised by enforcement_next_feed_position when a newer policy is in force
 ATTEMPTS = 3
@@ -68,8 +68,8 @@ def _run_statement(
     params = [
         *_row_values(account),
         at,
-        [int(identifier.kind) for identifier in identifiers],
-        [identifier.value_key for identifier in identifiers],
+        array_literal(int(identifier.kind) for identifier in identifiers),
+        array_literal(identifier.value_key for identifier in identifiers),
         *_row_values(record, skip=frozenset({"account"})),
         first.policy_version,
         *_row_values(first.row, skip=frozenset({"account", "seq"})),

@@ -7,6 +7,7 @@ widest window and counts those in each narrower one.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 import psycopg
@@ -64,8 +65,8 @@ def _count_on_postgresql(identifiers: list[Identifier], *, at: datetime) -> list
     connection.ensure_connection()
     params = [
         *(at - WINDOWS[name] for name in NARROWER),
-        [int(i.kind) for i in identifiers],
-        [i.value_key for i in identifiers],
+        array_literal(int(i.kind) for i in identifiers),
+        array_literal(i.value_key for i in identifiers),
         at - WINDOWS[WIDEST],
         at,
         settings.REUSE_COUNT_CAP,
@@ -75,6 +76,12 @@ def _count_on_postgresql(identifiers: list[Identifier], *, at: datetime) -> list
     with psycopg.Cursor(connection.connection) as cursor:
         cursor.execute(_POSTGRESQL_QUERY, params, prepare=True)
         return cursor.fetchall()
+
+
+def array_literal(numbers: Iterable[int]) -> str:
+    """PostgreSQL's text form of an integer array, for a ::smallint[] or ::bigint[] parameter: psycopg dumps a
+    list in Python, element by element (0.03 ms of a signup's two statements)."""
+    return "{" + ",".join(map(str, numbers)) + "}"
 
 
 def _count_portably(identifiers: list[Identifier], *, at: datetime) -> list[tuple]:
