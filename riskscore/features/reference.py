@@ -123,6 +123,11 @@ AUTOMATION_MARKERS = re.compile(
 HEADLESS_MARKERS = re.compile(r"headless|phantomjs|slimerjs|htmlunit|jsdom")
 
 
+# Domains and organisations repeat (webmail, a campus, a company's team): what depends only on them and
+# on the reference data is worked out once per process for the most recent of them (~40 us each).
+DOMAIN_CACHE_SIZE = 16384
+
+
 @dataclass(frozen=True, slots=True)
 class DomainInfo:
     domain: str
@@ -350,6 +355,7 @@ def reference_data_versions() -> dict[str, str]:
 # ---- email ------------------------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=DOMAIN_CACHE_SIZE)
 def email_domain_info(domain: str) -> DomainInfo:
     """Classify an email domain (or a whole address) as academic, disposable, free or custom.
 
@@ -411,6 +417,7 @@ def local_part_shape(local: str) -> LocalPartShape:
     )
 
 
+@lru_cache(maxsize=DOMAIN_CACHE_SIZE)
 def organization_match(organization: str | None, domain: DomainInfo) -> float:
     """How well a claimed organisation matches the email domain: 1.0 clearly, 0.0 not at all, 0.5 unknown.
 
@@ -447,6 +454,7 @@ def claims_academic(organization: str | None) -> bool:
     return bool(organization) and ACADEMIC_CLAIM.search(_fold(organization)) is not None
 
 
+@lru_cache(maxsize=DOMAIN_CACHE_SIZE)
 def academic_lookalike(domain: DomainInfo) -> bool:
     """A non-academic domain borrowing a school's name: stanford-research.org, mit-ai-lab.com, berkeley-edu.net.
 
