@@ -15,7 +15,7 @@ import itertools
 from datetime import datetime
 
 import psycopg
-from django.db import IntegrityError, connection, models, transaction
+from django.db import DatabaseError, IntegrityError, connection, models, transaction
 
 from accounts.models import Account, IdentifierSighting, ScoreRecord
 from enforcement.models import Enforcement, TierChange
@@ -55,8 +55,8 @@ def _insert_in_one_statement(
         try:
             with attempt_scope:
                 return _run_statement(account, record, identifiers, at, first_enforcement(account=account))
-        except psycopg.Error as error:
-            if error.sqlstate != STALE_POLICY or attempt == ATTEMPTS:
+        except DatabaseError as error:
+            if getattr(error.__cause__, "sqlstate", None) != STALE_POLICY or attempt == ATTEMPTS:
                 raise
             current_enforcement_policy.clear()  # decided under a policy another process has replaced
     raise AssertionError("unreachable: the last attempt returns or raises")
@@ -78,7 +78,9 @@ def _run_statement(
     connection.ensure_connection()
     # Server-side binding, so the fixed text is parsed and planned once per connection; `$n`
     # placeholders, so psycopg passes the text through instead of parsing it on every call.
-    with psycopg.RawCursor(connection.connection) as cursor:
+    # Errors as Django's own cursors raise them (a lost connection is an OperationalError, answered 503, and
+    # Django closes the connection after the request instead of handing it to the next one).
+    with connection.wrap_database_errors, psycopg.RawCursor(connection.connection) as cursor:
         cursor.execute(_signup_statement(), params, prepare=True)
         row = cursor.fetchone()
     if row is None:

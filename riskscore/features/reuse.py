@@ -53,6 +53,12 @@ def count_reuse(identifiers: list[Identifier], *, at: datetime) -> ReuseCounts:
         rows = _count_on_postgresql(identifiers, at=at)
     else:
         rows = _count_portably(identifiers, at=at)
+    return by_identifier_kind(identifiers, rows)
+
+
+def by_identifier_kind(identifiers: list[Identifier], rows: list[tuple]) -> ReuseCounts:
+    """Rows of (index into identifiers, count per window in WINDOW_ORDER) as counts per (kind, window): where
+    one kind has several identifiers (e.g. two organisations' names), the largest count."""
     counts: ReuseCounts = {}
     for idx, *values in rows:
         kind = identifiers[idx].kind
@@ -72,8 +78,9 @@ def _count_on_postgresql(identifiers: list[Identifier], *, at: datetime) -> list
         settings.REUSE_COUNT_CAP,
     ]
     # Django's cursors bind on the client (the values become part of the text, so nothing could be
-    # prepared); this one binds on the server.
-    with psycopg.Cursor(connection.connection) as cursor:
+    # prepared); this one binds on the server. Its errors are Django's, as from Django's own cursors: a lost
+    # connection is an OperationalError (503), and Django closes it after the request.
+    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
         cursor.execute(_POSTGRESQL_QUERY, params, prepare=True)
         return cursor.fetchall()
 

@@ -21,7 +21,7 @@ from accounts.auth import create_api_key
 from accounts.models import Account, ScoreRecord, UsageEvent
 from accounts.services import register_signup
 from riskscore.celery import app as celery_app
-from tests.builders import signup_input
+from tests.builders import signup_input, signup_payload
 from tests.conftest import client_with_scopes
 from tests.integration.conftest import free_port, start_beat, start_web, start_worker, wait_for
 from tests.integration.conftest import test_database_url as database_url
@@ -208,3 +208,28 @@ def test_a_database_connection_lost_mid_ingest_answers_503_and_stores_nothing(ba
 
     retried = client.post("/api/v1/usage", {"events": events}, format="json")
     assert (retried.status_code, retried.json()["accepted"]) == (202, 2)
+
+
+@pytest.mark.skipif(not ON_POSTGRES, reason="SQLite has no server whose connection could be cut")
+def test_a_signup_on_a_connection_the_database_dropped_answers_503_and_the_next_one_reconnects(baseline, tmp_path):
+    _, key = create_api_key(name="signup flow", scopes=["signup"])
+    web, base = start_web(tmp_path / "web.log", DB_CONN_MAX_AGE="600")  # connections kept between requests
+    url = f"{base}/api/v1/signups"
+    try:
+        # The key is verified and cached, the web process's connection open and idle.
+        assert post_json(url, signup_payload(account_id="acct_cut_0"), key=key)[0] == 201
+        with psycopg.connect(database_url().replace("postgres://", "postgresql://"), autocommit=True) as admin:
+            admin.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid() AND pid <> %s",
+                [connection.connection.info.backend_pid],
+            )
+        second = signup_payload(account_id="acct_cut_1", email="b@example.org")
+        status, headers, body = post_json(url, second, key=key)
+        again = post_json(url, second, key=key)[0]
+    finally:
+        web.stop()
+
+    assert (status, headers.get("Retry-After"), body.get("error")) == (503, "5", "unavailable"), (status, body)
+    assert again == 201
+    assert Account.objects.filter(account_id__startswith="acct_cut_").count() == 2
