@@ -4,6 +4,11 @@ settings turn it back on; execute(prepare=True) alone is then silently ignored).
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
+
 import pytest
 from django.db import connection
 
@@ -39,3 +44,19 @@ def test_the_reuse_counts_and_the_insert_are_prepared_once_and_run_many_times(si
         assert runs[0] - before[opening] == 8
         # Planned when prepared, not on every run (PostgreSQL's own choice was a new plan each time).
         assert runs_of_prepared(opening, "custom_plans") == [0]
+
+
+def database_options(**env: str) -> dict:
+    """DATABASES' OPTIONS as the settings make them from this environment, in a fresh interpreter."""
+    code = "import json; from django.conf import settings; print(json.dumps(settings.DATABASES['default']['OPTIONS']))"
+    environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "riskscore.settings", **env}
+    environment["DATABASE_URL"] = "postgres://postgres@127.0.0.1:5432/riskscore?options=-c%20statement_timeout%3D5000"
+    output = subprocess.run([sys.executable, "-c", code], env=environment, capture_output=True, text=True, check=True)
+    return json.loads(output.stdout)
+
+
+def test_the_plan_setting_joins_options_the_url_gives_and_can_be_left_out():
+    assert database_options()["options"] == "-c statement_timeout=5000 -c plan_cache_mode=force_generic_plan"
+    assert database_options(DB_PLAN_CACHE_MODE="")["options"] == "-c statement_timeout=5000"
+    assert "prepare_threshold" not in database_options(DB_PREPARED_STATEMENTS="false")
+    assert database_options(DB_PREPARED_STATEMENTS="false")["options"] == "-c statement_timeout=5000"
