@@ -22,7 +22,8 @@ from enforcement.models import Enforcement, TierChange
 from enforcement.policy import current_enforcement_policy
 from enforcement.services import FirstEnforcement, enforce_new_account, first_enforcement
 from riskscore.features.identifiers import Identifier
-from riskscore.features.reuse import array_literal, record_sightings
+from riskscore.features.reuse import record_sightings
+from riskscore.server_binding import array_literal, server_bound_cursor
 
 STALE_POLICY = "RS001"  # raised by enforcement_next_feed_position when a newer policy is in force
 ATTEMPTS = 3
@@ -75,12 +76,8 @@ def _run_statement(
         *_row_values(first.row, skip=frozenset({"account", "seq"})),
         *_row_values(first.change, skip=frozenset({"account"})),
     ]
-    connection.ensure_connection()
-    # Server-side binding, so the fixed text is parsed and planned once per connection; `$n`
-    # placeholders, so psycopg passes the text through instead of parsing it on every call.
-    # Errors as Django's own cursors raise them (a lost connection is an OperationalError, answered 503, and
-    # Django closes the connection after the request instead of handing it to the next one).
-    with connection.wrap_database_errors, psycopg.RawCursor(connection.connection) as cursor:
+    # `$n` placeholders: psycopg passes the text through instead of parsing it on every call.
+    with server_bound_cursor(psycopg.RawCursor) as cursor:
         cursor.execute(_signup_statement(), params, prepare=True)
         row = cursor.fetchone()
     if row is None:

@@ -7,15 +7,14 @@ widest window and counts those in each narrower one.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-import psycopg
 from django.conf import settings
 from django.db import connection
 
 from accounts.models import IdentifierKind, IdentifierSighting
 from riskscore.features.identifiers import Identifier
+from riskscore.server_binding import array_literal, server_bound_cursor
 
 WINDOWS: dict[str, timedelta] = {"1h": timedelta(hours=1), "24h": timedelta(hours=24), "7d": timedelta(days=7)}
 
@@ -68,7 +67,6 @@ def by_identifier_kind(identifiers: list[Identifier], rows: list[tuple]) -> Reus
 
 
 def _count_on_postgresql(identifiers: list[Identifier], *, at: datetime) -> list[tuple]:
-    connection.ensure_connection()
     params = [
         *(at - WINDOWS[name] for name in NARROWER),
         array_literal(int(i.kind) for i in identifiers),
@@ -77,18 +75,9 @@ def _count_on_postgresql(identifiers: list[Identifier], *, at: datetime) -> list
         at,
         settings.REUSE_COUNT_CAP,
     ]
-    # Django's cursors bind on the client (the values become part of the text, so nothing could be
-    # prepared); this one binds on the server. Its errors are Django's, as from Django's own cursors: a lost
-    # connection is an OperationalError (503), and Django closes it after the request.
-    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
+    with server_bound_cursor() as cursor:
         cursor.execute(_POSTGRESQL_QUERY, params, prepare=True)
         return cursor.fetchall()
-
-
-def array_literal(numbers: Iterable[int]) -> str:
-    """PostgreSQL's text form of an integer array, for a ::smallint[] or ::bigint[] parameter: psycopg dumps a
-    list in Python, element by element (0.03 ms of a signup's two statements)."""
-    return "{" + ",".join(map(str, numbers)) + "}"
 
 
 def _count_portably(identifiers: list[Identifier], *, at: datetime) -> list[tuple]:
